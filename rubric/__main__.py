@@ -1,0 +1,3 @@
+from rubric.cli import main
+
+main(prog_name="rubric")

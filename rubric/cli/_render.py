@@ -1,0 +1,28 @@
+"""Shared output helpers for the CLI: JSON, problem lists, and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+import click
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_problems(problems: Iterable[Any]) -> None:
+    """One problem per line, ``location: code: message (hint)``, errors in red on a terminal."""
+    for item in problems:
+        colour = "red" if item.is_error else "yellow"
+        click.secho(str(item), fg=colour if sys.stdout.isatty() else None)
+
+
+def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
+    click.secho(f"rubric: {message}", err=True, fg="red" if sys.stderr.isatty() else None)
+    sys.exit(code)

@@ -1,0 +1,143 @@
+"""``rubric framework ...``: list, show, lint and the JSON Schema of framework files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from rubric.cli._render import EXIT_OK, EXIT_PROBLEMS, echo_problems, emit_json, fail
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@click.group()
+def framework() -> None:
+    """Framework files: list, show, lint, schema."""
+
+
+@framework.command("list")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@_json_option
+def list_frameworks(directory: Path | None, as_json: bool) -> None:
+    """List the frameworks in DIRECTORY (default: ./frameworks or $RUBRIC_FRAMEWORKS)."""
+    from rubric.framework.load import load_framework
+    from rubric.framework.store import default_framework_dir, find_framework_files
+
+    root = directory or default_framework_dir()
+    if not root.is_dir():
+        fail(f"no framework folder at {root}", EXIT_PROBLEMS)
+    rows = []
+    for path in find_framework_files(root):
+        result = load_framework(path)
+        model = result.framework
+        rows.append({
+            "path": str(path),
+            "id": model.id if model else None,
+            "version": model.version if model else None,
+            "status": model.status if model else None,
+            "title": model.title if model else None,
+            "indicators": len(model.indicator_index) if model else None,
+            "themes": len(model.theme_index) if model else None,
+            "valid": result.valid,
+            "errors": len(result.report.errors),
+            "warnings": len(result.report.warnings),
+        })
+    if as_json:
+        emit_json({"frameworks": rows})
+        return
+    if not rows:
+        click.echo(f"No frameworks under {root}/<id>/<version>.yaml")
+    for row in rows:
+        if row["id"] is None:
+            click.echo(f"{row['path']}: cannot be loaded ({row['errors']} error(s); run "
+                       f"'rubric framework lint {row['path']}')")
+            continue
+        flag = "" if row["valid"] else f"  [{row['errors']} error(s): run lint]"
+        click.echo(f"{row['id']:<10} {row['version']:<8} {row['status']:<9} "
+                   f"{row['indicators']:>3} indicators {row['themes']:>4} themes  "
+                   f"{row['title']}{flag}")
+
+
+@framework.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@_json_option
+def show(path: Path, as_json: bool) -> None:
+    """Show a framework's outline: scale, key areas, indicators and themes."""
+    from rubric.framework.load import load_framework
+    from rubric.framework.show import framework_outline
+
+    result = load_framework(path)
+    if result.framework is None or not result.report.valid:
+        echo_problems(result.report)
+        fail(f"{path} has errors; nothing to show", EXIT_PROBLEMS)
+    model = result.framework
+    if as_json:
+        emit_json(framework_outline(model))
+        return
+    click.echo(f"{model.title}\n{model.id} {model.version} ({model.status}), {model.publisher}")
+    click.echo("Scale: " + ", ".join(f"{lv.value} {lv.label}" for lv in model.scale.levels)
+               + f"; plus {model.scale.not_applicable.label!r} "
+               f"({model.scale.not_applicable.scoring}) and "
+               f"{model.scale.not_evaluated.label!r} ({model.scale.not_evaluated.scoring})")
+    for category in model.categories:
+        click.echo(f"\n{category.id}  {category.title}")
+        for indicator in category.indicators:
+            click.echo(f"  {indicator.id:<6} {indicator.title}")
+            for theme in indicator.themes:
+                click.echo(f"    {theme.id:<8} {theme.title}")
+    if model.measures:
+        click.echo("\nMeasures:")
+        for measure in model.measures:
+            direction = "higher is better" if measure.higher_is_better else "lower is better"
+            click.echo(f"  {measure.id} ({measure.indicator}, {measure.unit}, {direction})")
+    click.echo(f"\n{len(model.indicator_index)} indicators, {len(model.theme_index)} themes, "
+               f"{len(model.measures)} measures; {model.content_hash}")
+
+
+@framework.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
+@_json_option
+def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
+    """Check framework files; exit 0 when clean, 1 when problems are found."""
+    from rubric.framework.load import load_framework
+
+    results = [load_framework(path) for path in paths]
+    failed = any(not r.valid or (strict and r.report.warnings) for r in results)
+    if as_json:
+        emit_json({"files": [
+            {"path": r.path, "valid": r.valid,
+             "errors": [p.to_dict() for p in r.report.errors],
+             "warnings": [p.to_dict() for p in r.report.warnings]}
+            for r in results
+        ]})
+    else:
+        for result in results:
+            echo_problems(result.report)
+        errors = sum(len(r.report.errors) for r in results)
+        warnings = sum(len(r.report.warnings) for r in results)
+        click.echo(f"{len(results)} file(s) checked: {errors} error(s), {warnings} warning(s)",
+                   err=True)
+    raise SystemExit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@framework.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def schema(output: Path | None, force: bool) -> None:
+    """Print the JSON Schema of the framework format."""
+    from rubric._io import OutputExists, write_text_atomic
+    from rubric.framework.schema import framework_json_schema
+
+    text = json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text, force=force)
+    except OutputExists:
+        fail(f"{output} exists; pass --force to replace it")
+    click.echo(f"wrote {output}", err=True)

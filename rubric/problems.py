@@ -1,0 +1,217 @@
+"""One catalogue of coded problems, and the report that carries them.
+
+Every check in rubric yields :class:`Problem` values instead of raising, so one run collects
+everything that is wrong with an input. A problem's code is stable (tests, ``--json`` consumers
+and documentation key on it); its message is rendered from the catalogue's template with the
+context of the case, and its hint says how to fix it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemType:
+    code: str
+    severity: Severity
+    template: str
+    hint: str
+
+
+CATALOGUE: dict[str, ProblemType] = {}
+
+
+def _define(code: str, severity: Severity, template: str, hint: str) -> None:
+    assert code not in CATALOGUE, code
+    CATALOGUE[code] = ProblemType(code, severity, template, hint)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# --- files -----------------------------------------------------------------------------------
+_define("file-not-found", E, "no such file", "Check the path.")
+_define("file-unreadable", E, "cannot read the file: {reason}", "Check the file is not open "
+        "elsewhere or damaged, and that it is the file you meant.")
+_define("file-too-large", E, "the file is {size} bytes; rubric reads at most {limit}",
+        "A real framework or return is far smaller; check it is the right file.")
+_define("output-exists", E, "{path} already exists", "Pass --force to replace it, or choose "
+        "another output path.")
+
+# --- YAML ------------------------------------------------------------------------------------
+_define("yaml-syntax", E, "YAML syntax error: {reason}", "Fix the YAML at this position; "
+        "indent with spaces, never tabs, and quote text containing ': ' or '#'.")
+_define("yaml-not-mapping", E, "the document must be a mapping of fields, found {found}",
+        "Start the file with 'id:', 'title:', 'version:' and the other top-level fields.")
+_define("yaml-tag-not-allowed", E, "the YAML tag {tag} is not allowed",
+        "Remove the tag: framework files hold plain text, numbers, lists and mappings only.")
+_define("yaml-alias", E, "YAML anchors and aliases are not allowed (this node is reused)",
+        "Write the content out in full at each place it is needed.")
+_define("yaml-duplicate-key", E, "the key {key!r} appears twice in this mapping (first at line "
+        "{first_line})", "Remove or rename one of them; YAML would silently keep only the last.")
+_define("yaml-complex-key", E, "mapping keys must be plain scalars", "Use a plain text or "
+        "number key.")
+_define("yaml-boolean-as-text", E, "{raw!r} was read as the boolean {value}, but text is "
+        "expected here", "YAML 1.1 reads yes/no/on/off as booleans: quote it, e.g. \"{raw}\".")
+_define("yaml-number-as-text", E, "{raw!r} was read as the number {value}, but text is expected "
+        "here", "Quote it, e.g. \"{raw}\", so it stays exactly as written.")
+
+# --- framework schema ------------------------------------------------------------------------
+_define("missing-field", E, "the required field {field!r} is missing", "Add '{field}:'.")
+_define("unknown-field", E, "unknown field {field!r}", "{suggestion}")
+_define("wrong-type", E, "expected {expected}, found {found}", "Change the value to {expected}.")
+_define("blank-text", E, "this text is empty", "Write the text, or remove the field if it is "
+        "optional.")
+_define("invalid-id", E, "{value!r} is not a valid {what}", "{rule}")
+_define("invalid-choice", E, "{value!r} is not one of {choices}", "Use one of {choices}.")
+_define("out-of-range", E, "{value!r} is out of range: {reason}", "Use a value {reason}.")
+_define("invalid-value", E, "{reason}", "Check the value against the framework format in "
+        "docs/framework-format.md.")
+
+# --- framework lint --------------------------------------------------------------------------
+_define("version-invalid", E, "{value!r} is not a semantic version", "Write "
+        "MAJOR.MINOR.PATCH, e.g. 1.0.0 (quote it so YAML keeps it as text).")
+_define("duplicate-id", E, "the id {id!r} is used twice (first by the {first} at line "
+        "{first_line})", "Ids must be unique across the whole framework: renumber one.")
+_define("indicator-id-prefix", E, "indicator {id!r} does not start with its category's id "
+        "{parent!r}", "Number indicators inside their category, e.g. {parent}.1.")
+_define("theme-id-prefix", E, "theme {id!r} does not start with its indicator's id {parent!r}",
+        "Number themes inside their indicator, e.g. {parent}.1.")
+_define("category-without-indicators", E, "category {id!r} has no indicators",
+        "Add at least one indicator, or remove the category.")
+_define("indicator-without-themes", E, "indicator {id!r} has no themes",
+        "Add at least one theme: themes are what authorities evaluate.")
+_define("illustration-unknown-level", E, "theme {id!r} illustrates level {level}, which is not "
+        "on the scale ({levels})", "Key illustrations by a level value on the scale.")
+_define("illustration-missing", E, "theme {id!r} has no illustration for level {level}",
+        "The scale lists level {level} under 'required_illustrations': write one.")
+_define("weight-not-positive", E, "the weight of {id!r} is {value}; weights must be above 0",
+        "Use a positive weight, or remove the item if it should not count.")
+_define("measure-unknown", E, "theme {id!r} links the measure {measure!r}, which is not "
+        "defined", "Define it under 'measures:' or fix the id.")
+_define("measure-indicator-unknown", E, "measure {id!r} belongs to indicator {indicator!r}, "
+        "which does not exist", "Use the id of an indicator in this framework.")
+_define("scale-too-short", E, "the scale has {count} level(s); at least 2 are needed",
+        "List every level of the scale with its value, label and meaning.")
+_define("scale-duplicate-value", E, "the scale value {value} is used twice",
+        "Give each level its own value.")
+_define("scale-duplicate-label", E, "the label {label!r} is used twice on the scale "
+        "(special answers included, ignoring case)", "Every answer must be told apart by its "
+        "label: rename one.")
+_define("text-too-long", E, "this text has {length} characters; a workbook cell holds at most "
+        "{limit}", "Shorten it: it must fit in one spreadsheet cell.")
+_define("changelog-version-missing", W, "the changelog has no entry for version {version}",
+        "Add a changelog entry saying what changed in {version}.")
+_define("challenge-questions-missing", W, "indicator {id!r} has no challenge questions",
+        "Add 'How well do we ...?' questions to the indicator or its themes.")
+_define("duplicate-title", W, "the title {title!r} is used by {first!r} too",
+        "Give each item a distinct title so people can tell them apart.")
+_define("control-characters", E, "this text contains control characters ({chars})",
+        "Remove them; they cannot be written into a workbook.")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file, and within it a YAML line/column or a ``Sheet!B7`` cell."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or ""]
+        if self.line is not None:
+            parts.append(f":{self.line}")
+            if self.column is not None:
+                parts.append(f":{self.column}")
+        if self.sheet is not None:
+            parts.append(f": {self.sheet}!{self.cell}" if self.cell else f": {self.sheet}")
+        return "".join(parts).lstrip(": ") if not self.file else "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+    location: Location = field(default_factory=Location)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where + ': ' if where else ''}{self.code}: {self.message} ({self.hint})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "location": str(self.location),
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class _SafeDict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def problem(code: str, location: Location | None = None, **context: Any) -> Problem:
+    """Build a problem of a catalogued type; unknown codes are a programming error."""
+    kind = CATALOGUE[code]
+    values = _SafeDict(context)
+    return Problem(
+        code=code,
+        severity=kind.severity,
+        message=kind.template.format_map(values),
+        hint=kind.hint.format_map(values),
+        location=location or Location(),
+    )
+
+
+@dataclass(slots=True)
+class Report:
+    """All problems of one input, errors and warnings apart, in the order they were found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, item: Problem) -> None:
+        self.problems.append(item)
+
+    def extend(self, items: Iterable[Problem]) -> None:
+        self.problems.extend(items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
