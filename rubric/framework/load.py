@@ -9,14 +9,13 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from rubric.framework.lint import lint_framework
 from rubric.framework.model import Framework
-from rubric.framework.yamlsource import SourceMap, parse_yaml
+from rubric.framework.yamlsource import SourceMap, parse_yaml, read_text_file
 from rubric.problems import Location, Problem, Report, problem
 
 MAX_FRAMEWORK_BYTES = 5 * 1024 * 1024
@@ -84,9 +83,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that owns the last field of ``loc`` (for 'did you mean' hints)."""
-    model: type[BaseModel] | None = Framework
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -95,7 +94,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _schema_problem(error: dict[str, Any], source: SourceMap) -> Problem:
+def schema_problem(error: dict[str, Any], source: SourceMap,
+                   root: type[BaseModel] = Framework) -> Problem:
+    """One pydantic error as a catalogued problem at its YAML position."""
     loc = tuple(part for part in error["loc"] if part != "[key]")
     kind, value = error["type"], error.get("input")
     where = source.locate(loc)
@@ -103,7 +104,7 @@ def _schema_problem(error: dict[str, Any], source: SourceMap) -> Problem:
         return problem("missing-field", where, field=loc[-1])
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        model = _model_at(loc)
+        model = _model_at(root, loc)
         known = list(model.model_fields) if model else []
         close = difflib.get_close_matches(name, known, n=1)
         suggestion = f"Did you mean '{close[0]}'?" if close else (
@@ -158,7 +159,7 @@ def _load_text(text: str, path: str) -> LoadResult:
     except ValidationError as exc:
         # Where YAML was refused the data is a hole; a schema error there would only echo it.
         result.report.extend(
-            _schema_problem(error, parsed.source)
+            schema_problem(error, parsed.source)
             for error in exc.errors()
             if not parsed.source.is_refused(tuple(error["loc"]))
         )
@@ -170,27 +171,7 @@ def _load_text(text: str, path: str) -> LoadResult:
 
 def load_framework(path: str | os.PathLike[str]) -> LoadResult:
     """Load one framework file; bad input becomes problems in the result, never an exception."""
-    name = str(path)
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if not file.is_file():
-            raise IsADirectoryError(name)
-    except FileNotFoundError:
-        return LoadResult(name, None, Report([problem("file-not-found", Location(name))]))
-    except OSError as exc:
-        return LoadResult(name, None, Report([problem("file-unreadable", Location(name),
-                                                      reason=exc.strerror or str(exc))]))
-    if size > MAX_FRAMEWORK_BYTES:
-        return LoadResult(name, None, Report([problem("file-too-large", Location(name),
-                                                      size=size, limit=MAX_FRAMEWORK_BYTES)]))
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return LoadResult(name, None, Report([problem(
-            "file-unreadable", Location(name), reason=f"not UTF-8 text ({exc.reason} at byte "
-            f"{exc.start})")]))
-    except OSError as exc:
-        return LoadResult(name, None, Report([problem("file-unreadable", Location(name),
-                                                      reason=exc.strerror or str(exc))]))
-    return load_framework_text(text, name)
+    text, problems = read_text_file(path, MAX_FRAMEWORK_BYTES)
+    if text is None:
+        return LoadResult(str(path), None, Report(problems))
+    return load_framework_text(text, str(path))

@@ -35,11 +35,13 @@ Aggregation = Literal["mean", "median", "minimum", "weighted_mean"]
 SpecialPolicy = Literal["exclude", "unanswered", "lowest"]
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
+    """Strict, frozen, no unknown fields: the base of every YAML-backed model."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
-class Level(_Model):
+class Level(StrictModel):
     """One point of the scale: its value (higher is better), label and one-line meaning."""
 
     value: int
@@ -47,7 +49,7 @@ class Level(_Model):
     meaning: Text
 
 
-class SpecialAnswer(_Model):
+class SpecialAnswer(StrictModel):
     """An answer that is not a level, with the framework's stated effect on scoring.
 
     ``exclude``: the theme leaves the score and the completion count altogether;
@@ -76,7 +78,7 @@ def _not_evaluated() -> SpecialAnswer:
     )
 
 
-class Scale(_Model):
+class Scale(StrictModel):
     levels: Seq[Level]
     not_applicable: SpecialAnswer = Field(default_factory=_not_applicable)
     not_evaluated: SpecialAnswer = Field(default_factory=_not_evaluated)
@@ -99,7 +101,7 @@ class Scale(_Model):
         return self.ascending[-1]
 
 
-class Theme(_Model):
+class Theme(StrictModel):
     id: Id
     title: Text
     description: Text | None = None
@@ -110,7 +112,7 @@ class Theme(_Model):
     measures: Seq[Id] = ()
 
 
-class Indicator(_Model):
+class Indicator(StrictModel):
     id: Id
     title: Text
     description: Text | None = None
@@ -119,7 +121,7 @@ class Indicator(_Model):
     themes: Seq[Theme] = ()
 
 
-class Category(_Model):
+class Category(StrictModel):
     """A key area: a group of indicators reported together."""
 
     id: Id
@@ -129,7 +131,7 @@ class Category(_Model):
     indicators: Seq[Indicator] = ()
 
 
-class Measure(_Model):
+class Measure(StrictModel):
     """A number reported beside the judgements, e.g. positive destinations of leavers."""
 
     id: Id
@@ -145,7 +147,7 @@ class Measure(_Model):
         return self.unit.strip().lower() in {"percent", "%", "percentage"}
 
 
-class Scoring(_Model):
+class Scoring(StrictModel):
     """How levels roll up: themes -> indicator -> category -> overall."""
 
     theme_to_indicator: Aggregation = "mean"
@@ -156,13 +158,13 @@ class Scoring(_Model):
     min_answered_share: Annotated[float, Field(gt=0, le=1)] = 0.5
 
 
-class ChangelogEntry(_Model):
+class ChangelogEntry(StrictModel):
     version: Text
     date: Annotated[dt.date, Field(strict=False)] | None = None
     changes: Seq[Text]
 
 
-class Framework(_Model):
+class Framework(StrictModel):
     id: Slug
     title: Text
     version: Text
