@@ -26,6 +26,9 @@ def atomic_output(path: str | os.PathLike[str], *, force: bool = False) -> Itera
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
     try:
         yield temporary
         os.replace(temporary, target)

@@ -12,3 +12,13 @@ echo "== Lint the bundled frameworks"
 echo
 echo "== The bundled frameworks"
 "$rubric" framework list frameworks
+echo
+echo "== Quads (example membership) and the 32 authorities"
+"$rubric" quads --quads-file quads.yaml
+echo
+echo "== Templates for the example Quad 'FG1 Quad A' (HGIOEA-style framework)"
+"$rubric" template frameworks/hgioea/1.0.0.yaml --quad "FG1 Quad A" --quads-file quads.yaml \
+  --cycle 2025-26 -o "$out/templates" --force
+echo
+echo "== Validate the four example returns (fictional Example Authorities A-D)"
+"$rubric" validate responses/examples

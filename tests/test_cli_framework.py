@@ -91,7 +91,7 @@ def test_committed_schema_matches_the_model(tmp_path: Path) -> None:
     target = tmp_path / "schema.json"
     assert run("framework", "schema", "-o", str(target))[0] == 0
     code, output = run("framework", "schema", "-o", str(target))
-    assert code == 1 and "exists" in output
+    assert code == 1 and "output-exists" in output
 
 
 def test_version_and_help_do_not_import_heavy_modules() -> None:

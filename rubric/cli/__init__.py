@@ -10,6 +10,8 @@ import click
 
 from rubric._version import __version__
 from rubric.cli.framework import framework
+from rubric.cli.registry import authorities, quads
+from rubric.cli.workbook import template, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,6 +24,7 @@ def main() -> None:
     """
 
 
-main.add_command(framework)
+for command in (framework, template, validate, authorities, quads):
+    main.add_command(command)
 
 __all__ = ["main"]

@@ -23,6 +23,14 @@ def echo_problems(problems: Iterable[Any]) -> None:
         click.secho(str(item), fg=colour if sys.stdout.isatty() else None)
 
 
+def fail_exists(path: object) -> NoReturn:
+    """An output would overwrite a file: the catalogued problem, exit 1."""
+    from rubric.problems import Location, problem
+
+    found = problem("output-exists", Location(str(path)), path=path)
+    fail(f"{found.location}: {found.code}: {found.message} ({found.hint})")
+
+
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     click.secho(f"rubric: {message}", err=True, fg="red" if sys.stderr.isatty() else None)
     sys.exit(code)

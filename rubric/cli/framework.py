@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from rubric.cli._render import EXIT_OK, EXIT_PROBLEMS, echo_problems, emit_json, fail
+from rubric.cli._render import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    echo_problems,
+    emit_json,
+    fail,
+    fail_exists,
+)
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -139,5 +146,5 @@ def schema(output: Path | None, force: bool) -> None:
     try:
         write_text_atomic(output, text, force=force)
     except OutputExists:
-        fail(f"{output} exists; pass --force to replace it")
+        fail_exists(output)
     click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,146 @@
+"""``rubric template`` and ``rubric validate``: workbooks out to authorities, returns back in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from rubric.cli._render import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    echo_problems,
+    emit_json,
+    fail,
+    fail_exists,
+)
+
+frameworks_option = click.option(
+    "--frameworks", "frameworks_dir", type=click.Path(file_okay=False, path_type=Path),
+    envvar="RUBRIC_FRAMEWORKS", default="frameworks", show_default=True,
+    help="Folder of framework files (<id>/<version>.yaml) that returns are checked against.")
+
+
+def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for the .xlsx files directly inside it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$")))
+        else:
+            found.append(path)
+    return found
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "authority"
+
+
+@click.command()
+@click.argument("framework_path", metavar="FRAMEWORK", type=click.Path(dir_okay=False,
+                                                                        path_type=Path))
+@click.option("--authority", "authorities", multiple=True, metavar="NAME",
+              help="The authority the workbook is for (any accepted name or code); repeatable.")
+@click.option("--quad", "quad_name", metavar="NAME", help="One workbook per member of this Quad.")
+@click.option("--all", "all_authorities", is_flag=True, help="One workbook per authority (32).")
+@click.option("--quads-file", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="RUBRIC_QUADS", default="quads.yaml", show_default=True,
+              help="The Quads file, for --quad.")
+@click.option("--allow-unlisted", is_flag=True,
+              help="Accept an authority that is not one of the 32 councils (e.g. a test).")
+@click.option("--cycle", default="2025-26", show_default=True, help="The self-evaluation cycle.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The .xlsx file, or a folder when several workbooks are written.")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str | None,
+             all_authorities: bool, quads_file: Path, allow_unlisted: bool, cycle: str,
+             output: Path, force: bool) -> None:
+    """Generate the workbook(s) an authority fills in, from FRAMEWORK."""
+    from rubric._io import OutputExists
+    from rubric.framework.load import load_framework
+    from rubric.registry.authorities import all_authorities as every_authority
+    from rubric.registry.authorities import find, suggest
+    from rubric.workbook.template import TemplateInfo, write_template
+
+    if sum(map(bool, (authorities, quad_name, all_authorities))) != 1:
+        fail("give exactly one of --authority, --quad or --all", EXIT_USAGE)
+    if not re.fullmatch(r"\d{4}-\d{2}|[A-Za-z0-9 ._-]{1,20}", cycle):
+        fail(f"--cycle {cycle!r} should look like 2025-26", EXIT_USAGE)
+    loaded = load_framework(framework_path)
+    if not loaded.valid or loaded.framework is None:
+        echo_problems(loaded.report)
+        fail(f"{framework_path} has errors; fix them before generating workbooks")
+    framework = loaded.framework
+
+    targets: list[tuple[str, str]] = []
+    if all_authorities:
+        targets = [(a.name, a.code) for a in every_authority()]
+    elif quad_name:
+        from rubric.registry.quads import load_quads
+
+        quads = load_quads(quads_file)
+        if not quads.valid:
+            echo_problems(quads.report)
+            fail(f"{quads_file} has errors")
+        quad = quads.get(quad_name, cycle)
+        if quad is None:
+            fail(f"no Quad named {quad_name!r} for cycle {cycle} in {quads_file} (known: "
+                 f"{', '.join(q.name for q in quads.quads) or 'none'})")
+        targets = [(a.name, a.code) for a in quad.members]
+    else:
+        for name in authorities:
+            found = find(name)
+            if found is not None:
+                targets.append((found.name, found.code))
+            elif allow_unlisted:
+                targets.append((name.strip(), ""))
+            else:
+                close = suggest(name)
+                hint = f" Did you mean {' or '.join(repr(s) for s in close)}?" if close else ""
+                fail(f"unknown authority {name!r}.{hint} (Pass --allow-unlisted for an "
+                     "authority outside the 32 councils.)", EXIT_USAGE)
+
+    several = len(targets) > 1 or output.is_dir() or output.suffix.lower() != ".xlsx"
+    written = []
+    for name, code in targets:
+        path = (output / f"{framework.id}-{framework.version}-{code or _slug(name)}-{cycle}.xlsx"
+                if several else output)
+        try:
+            write_template(framework, TemplateInfo(name, cycle, code), path, force=force)
+        except OutputExists:
+            fail_exists(path)
+        written.append(path)
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written)} workbook(s) for {framework.key}, cycle {cycle}", err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@frameworks_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def validate(paths: tuple[Path, ...], frameworks_dir: Path, as_json: bool) -> None:
+    """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
+    from rubric.framework.store import FrameworkStore
+    from rubric.responses import read_return
+
+    files = expand_paths(paths)
+    if not files:
+        fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
+    store = FrameworkStore(frameworks_dir)
+    results = [read_return(path, store) for path in files]
+    if as_json:
+        emit_json({"files": [result.to_dict() for result in results]})
+    else:
+        for result in results:
+            echo_problems(result.report)
+        for result in results:
+            who = result.provenance.get("authority") or "?"
+            what = (f"{result.provenance.get('framework_id')} "
+                    f"{result.provenance.get('framework_version')}")
+            state = "valid" if result.valid else f"INVALID ({len(result.report.errors)} errors)"
+            click.echo(f"{result.path}: {state}; {who}; {what}; "
+                       f"{len(result.report.warnings)} warning(s)", err=True)
+    raise SystemExit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)

@@ -1,0 +1,188 @@
+"""The one place that says where things live in an authority workbook.
+
+Both the template writer and the return reader import these names, so they cannot drift apart.
+The reader finds tables by their header texts and rows by the ids in the ID column, never by
+fixed coordinates: inserted rows, re-ordered sheets and re-saves by other programs do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from rubric.framework.model import Category, Framework, Scale
+
+FORMAT = "rubric-workbook/1"
+
+INSTRUCTIONS_SHEET = "Instructions"
+MEASURES_SHEET = "Measures"
+PROGRESS_SHEET = "Progress"
+PROVENANCE_SHEET = "_rubric"
+LISTS_SHEET = "_lists"
+SUPPORT_SHEETS = (INSTRUCTIONS_SHEET, PROGRESS_SHEET, PROVENANCE_SHEET, LISTS_SHEET)
+
+# Rows above the table on a key-area sheet: 1 title, 2 guidance, 3 blank, 4 header.
+HEADER_ROW = 4
+HEADER_SEARCH_ROWS = 60  # how far down the reader looks for a moved header row
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    answer: bool = False
+
+
+THEME_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 9),
+    Column("title", "Theme", 28),
+    Column("illustrations", "What it looks like", 58),
+    Column("questions", "Challenge questions", 46),
+    Column("level", "Level", 22, answer=True),
+    Column("evidence", "Evidence: How do we know?", 58, answer=True),
+    Column("strengths", "Strengths", 42, answer=True),
+    Column("next_steps", "Next steps: What are we going to do now?", 46, answer=True),
+)
+THEME_ANSWER_KEYS = tuple(c.key for c in THEME_COLUMNS if c.answer)
+THEME_TEXT_KEYS = ("evidence", "strengths", "next_steps")
+
+MEASURE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 26),
+    Column("title", "Measure", 44),
+    Column("indicator", "Indicator", 11),
+    Column("unit", "Unit", 16),
+    Column("direction", "Better when", 13),
+    Column("baseline", "Baseline", 16, answer=True),
+    Column("current", "Current", 16, answer=True),
+    Column("notes", "Notes", 50, answer=True),
+)
+
+PROVENANCE_KEYS = (
+    "format",
+    "framework_id",
+    "framework_version",
+    "framework_hash",
+    "framework_title",
+    "authority",
+    "authority_code",
+    "cycle",
+    "generator",
+    "created_at",
+)
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
+
+
+def category_sheet_name(category: Category) -> str:
+    """``'2 Impact on learners and famil'``: id and title, cut to Excel's 31 characters."""
+    name = _SHEET_NAME_BAD.sub(" ", f"{category.id} {category.title}")
+    return " ".join(name.split())[:31].rstrip()
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> ``A``, ``B``, ..., ``AA``."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_name(row: int, column: int) -> str:
+    """0-based row and column -> ``B7``."""
+    return f"{column_letter(column)}{row + 1}"
+
+
+def normalise(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def header_matches(cell: Any, column: Column) -> bool:
+    """A header cell matches its column's text, allowing a suffix such as ``(2024-25)``."""
+    text, header = normalise(cell), normalise(column.header)
+    return text == header or text.startswith(header + " (")
+
+
+def previous_cycle(cycle: str) -> str:
+    """``2025-26`` -> ``2024-25``; anything else -> ``previous year``."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", cycle)
+    if not match:
+        return "previous year"
+    start = int(match.group(1)) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+# --- levels -----------------------------------------------------------------------------------
+
+Special = Literal["not_applicable", "not_evaluated"]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelAnswer:
+    """A parsed level cell: a scale value, or one of the special answers."""
+
+    value: int | None = None
+    special: Special | None = None
+
+
+def level_choice(value: int, label: str) -> str:
+    return f"{value} - {label}"
+
+
+def level_choices(scale: Scale) -> list[str]:
+    """The dropdown: levels from the top of the scale down, then the special answers."""
+    levels = [level_choice(lv.value, lv.label) for lv in reversed(scale.ascending)]
+    return [*levels, scale.not_applicable.label, scale.not_evaluated.label]
+
+
+@cache
+def _level_lookup(scale: Scale) -> dict[str, LevelAnswer]:
+    lookup: dict[str, LevelAnswer] = {}
+    for level in scale.levels:
+        answer = LevelAnswer(value=level.value)
+        label = normalise(level.label)
+        for form in (label, str(level.value), f"{level.value}.0",
+                     f"{level.value} - {label}", f"{level.value} – {label}",
+                     f"{level.value}-{label}", f"{level.value}. {label}",
+                     f"{level.value} {label}", f"{level.value}: {label}"):
+            lookup[form] = answer
+    for special, answer in (("not_applicable", scale.not_applicable),
+                            ("not_evaluated", scale.not_evaluated)):
+        lookup[normalise(answer.label)] = LevelAnswer(special=special)  # type: ignore[arg-type]
+    for form in ("n/a", "na", "n.a."):
+        lookup.setdefault(form, LevelAnswer(special="not_applicable"))
+    return lookup
+
+
+def parse_level(cell: Any, scale: Scale) -> LevelAnswer | None:
+    """A level cell -> answer; ``None`` when the cell is not a recognisable answer.
+
+    Accepted: a label in any case with stray spaces, the number, or the dropdown's full text.
+    """
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        if float(cell).is_integer() and int(cell) in scale.by_value:
+            return LevelAnswer(value=int(cell))
+        return None
+    return _level_lookup(scale).get(normalise(cell))
+
+
+def is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def theme_rows(framework: Framework) -> dict[str, list[str]]:
+    """Sheet name -> the ids (indicators and themes) in the order their rows are written."""
+    sheets: dict[str, list[str]] = {}
+    for category in framework.categories:
+        ids: list[str] = []
+        for indicator in category.indicators:
+            ids.append(indicator.id)
+            ids.extend(theme.id for theme in indicator.themes)
+        sheets[category_sheet_name(category)] = ids
+    return sheets

@@ -1,0 +1,163 @@
+"""The gate every returned workbook passes before a parser sees it.
+
+Returns arrive by email from many hands. Before python-calamine reads a file we check, cheaply and
+with bounded memory, that it is an OOXML zip of a sane size: not a legacy or encrypted OLE file,
+not macro-enabled, not a zip bomb (declared sizes and compression ratios, then an inflating pass
+that stops at the limits and verifies CRCs), no DTDs (entity expansion, external entities), and no
+sheet declaring an absurd number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rubric.problems import Location, Problem, problem
+
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_ENTRIES = 2_000
+MAX_ENTRY_BYTES = 100 * 1024 * 1024
+MAX_TOTAL_BYTES = 250 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, checked for entries above RATIO_FLOOR
+RATIO_FLOOR = 2 * 1024 * 1024
+MAX_ROWS = 50_000
+_PROLOG_BYTES = 64 * 1024
+_CHUNK = 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_entries: int = MAX_ENTRIES
+    max_entry_bytes: int = MAX_ENTRY_BYTES
+    max_total_bytes: int = MAX_TOTAL_BYTES
+    max_ratio: int = MAX_RATIO
+    max_rows: int = MAX_ROWS
+
+
+DEFAULT_LIMITS = ZipLimits()
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith((b"<html", b"<!DOCTYPE html", b"<HTML")):
+        return "a web page"
+    if head.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if not head:
+        return "an empty file"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary data of an unknown kind"
+    return "plain text (CSV or similar)"
+
+
+def check_workbook_file(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> list[Problem]:
+    """Problems that make ``path`` unsafe or impossible to read; empty when it may be parsed."""
+    where = Location(str(path))
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return [problem("file-unreadable", where, reason="it is not a regular file")]
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        return [problem("file-not-found", where)]
+    except OSError as exc:
+        return [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
+    if size > limits.max_file_bytes:
+        return [problem("workbook-too-large", where, reason=f"the file is {size:,} bytes; the "
+                        f"limit is {limits.max_file_bytes:,}")]
+    if head == _OLE_MAGIC:
+        data = path.read_bytes()
+        if _ENCRYPTED in data:
+            return [problem("workbook-encrypted", where)]
+        return [problem("workbook-legacy-xls", where)]
+    if not head.startswith(b"PK"):
+        return [problem("workbook-not-xlsx", where, found=_sniff(path.read_bytes()[:512]))]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _check_archive(archive, where, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        return [problem("workbook-truncated", where, reason=str(exc) or type(exc).__name__)]
+    except NotImplementedError as exc:  # e.g. an unsupported compression method
+        return [problem("workbook-unreadable", where, reason=str(exc))]
+    except OSError as exc:
+        return [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
+
+
+def _check_archive(archive: zipfile.ZipFile, where: Location, limits: ZipLimits) -> list[Problem]:
+    entries = archive.infolist()
+    names = {info.filename for info in entries}
+    if len(entries) > limits.max_entries:
+        return [problem("workbook-too-large", where,
+                        reason=f"it holds {len(entries):,} parts; the limit is "
+                        f"{limits.max_entries:,}")]
+    if "xl/workbook.xml" not in names:
+        if "mimetype" in names and "content.xml" in names:
+            found = "an OpenDocument spreadsheet (.ods)"
+        elif "xl/workbook.bin" in names:
+            found = "a binary Excel workbook (.xlsb)"
+        elif "word/document.xml" in names:
+            found = "a Word document"
+        else:
+            found = "a zip archive that is not a workbook"
+        return [problem("workbook-not-xlsx", where, found=found)]
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return [problem("workbook-macro-enabled", where)]
+    declared = sum(info.file_size for info in entries)
+    if declared > limits.max_total_bytes:
+        return [problem("workbook-too-large", where, reason=f"its parts unpack to "
+                        f"{declared:,} bytes; the limit is {limits.max_total_bytes:,}")]
+    for info in entries:
+        if info.file_size > limits.max_entry_bytes:
+            return [problem("workbook-zip-bomb", where, part=info.filename,
+                            reason=f"it declares {info.file_size:,} bytes")]
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+            return [problem("workbook-zip-bomb", where, part=info.filename,
+                            reason=f"it is compressed {ratio:,} times")]
+    for info in entries:
+        found = _inflate_and_scan(archive, info, where, limits)
+        if found:
+            return found
+    return []
+
+
+def _inflate_and_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: Location,
+                      limits: ZipLimits) -> list[Problem]:
+    """Inflate one part in chunks: stop past its declared size, look for DTDs in its prolog."""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    is_sheet = info.filename.startswith("xl/worksheets/") and is_xml
+    prolog = b""
+    total = 0
+    with archive.open(info) as stream:  # zipfile checks the CRC when the stream is exhausted
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > info.file_size or total > limits.max_entry_bytes:
+                return [problem("workbook-zip-bomb", where, part=info.filename,
+                                reason="it inflates beyond its declared size")]
+            if is_xml and len(prolog) < _PROLOG_BYTES:
+                prolog += chunk[: _PROLOG_BYTES - len(prolog)]
+    if not is_xml:
+        return []
+    root = _ROOT_ELEMENT.search(prolog)
+    before_root = prolog[: root.start()] if root else prolog
+    if _DTD.search(before_root):
+        return [problem("workbook-xml-entities", where, part=info.filename)]
+    if is_sheet:
+        dimension = _DIMENSION.search(prolog)
+        if dimension and dimension.group(1) and int(dimension.group(1)) > limits.max_rows:
+            return [problem("sheet-too-large", where, part=info.filename,
+                            rows=int(dimension.group(1)), limit=limits.max_rows)]
+    return []

@@ -1,0 +1,22 @@
+"""Every code in the problem catalogue is triggered by at least one fixture in the suite."""
+
+from __future__ import annotations
+
+from rubric.problems import CATALOGUE
+from tests import framework_fixtures, test_quads, test_workbook_problems
+
+# Codes whose fixture lives in a dedicated test rather than a fixture table.
+DEDICATED = {
+    "file-too-large": "test_framework_load.py::test_missing_file_unreadable_file_and_huge_file",
+    "yaml-not-mapping": "test_framework_load.py::test_not_a_mapping",
+    "output-exists": "test_cli_framework.py::test_committed_schema_matches_the_model",
+    "workbook-too-large": "test_workbook_problems.py::test_workbook_too_large_is_refused_from_"
+                          "its_size",
+}
+
+
+def test_every_problem_code_has_a_fixture() -> None:
+    covered = (set(framework_fixtures.EDITS) | set(test_workbook_problems.FIXTURES)
+               | set(test_quads.FIXTURES) | set(DEDICATED))
+    assert sorted(set(CATALOGUE) - covered) == []
+    assert sorted(covered - set(CATALOGUE)) == []

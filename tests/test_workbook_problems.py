@@ -1,0 +1,209 @@
+"""Every returned-workbook problem code, triggered by a fixture built in code, with its cell."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rubric.framework.store import FrameworkStore
+from rubric.responses import read_return
+from rubric.workbook import layout
+from rubric.workbook.safety import ZipLimits, check_workbook_file
+from tests.conftest import FRAMEWORKS
+from tests.workbooks import blank_template, edit_workbook, make_return, rewrite_zip
+
+STORE = FrameworkStore(FRAMEWORKS)
+GOOD = """
+| theme | level | evidence  |
+| 1.1.1 | 5     | Evidence. |
+"""
+
+
+def _good(tmp: Path) -> Path:
+    return make_return(tmp, GOOD)
+
+
+def _bytes(data: bytes) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        path = tmp / "file.xlsx"
+        path.write_bytes(data)
+        return path
+    return build
+
+
+def _truncated(tmp: Path) -> Path:
+    path = _good(tmp)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _add_part(name: str, data: bytes) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        return rewrite_zip(_good(tmp), lambda parts: parts.__setitem__(name, data))
+    return build
+
+
+def _zip_bomb(tmp: Path) -> Path:
+    return rewrite_zip(_good(tmp), lambda parts: parts.__setitem__(
+        "xl/media/padding.xml", b"<a>" + b"0" * (30 * 1024 * 1024) + b"</a>"))
+
+
+def _entities(tmp: Path) -> Path:
+    def change(parts: dict[str, bytes]) -> None:
+        parts["xl/worksheets/sheet3.xml"] = (
+            b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;">]>' + parts["xl/worksheets/sheet3.xml"])
+    return rewrite_zip(_good(tmp), change)
+
+
+def _huge_dimension(tmp: Path) -> Path:
+    def change(parts: dict[str, bytes]) -> None:
+        parts["xl/worksheets/sheet3.xml"] = re.sub(
+            rb'<dimension ref="[^"]+"', b'<dimension ref="A1:H1048576"',
+            parts["xl/worksheets/sheet3.xml"])
+    return rewrite_zip(_good(tmp), change)
+
+
+def _garbage_workbook_part(tmp: Path) -> Path:
+    return rewrite_zip(_good(tmp), lambda parts: parts.__setitem__(
+        "xl/workbook.xml", b"<workbook><sheets><sheet name=unquoted/></sheets>"))
+
+
+def _edit(change: Callable[[object], None]) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        return edit_workbook(_good(tmp), change)
+    return build
+
+
+def _set(sheet: str, cell: str, value: object) -> Callable[[Path], Path]:
+    def change(book) -> None:
+        book[sheet][cell] = value
+    return _edit(change)
+
+
+def _other_store_framework(tmp: Path) -> Path:
+    store = tmp / "store"
+    shutil.copytree(FRAMEWORKS / "demo", store / "demo")
+    path = store / "demo" / "1.0.0.yaml"
+    path.write_text(path.read_text().replace("status: published", "status: final"))
+    return _good(tmp)
+
+
+def _hash_changed(tmp: Path) -> Path:
+    store = tmp / "store"
+    shutil.copytree(FRAMEWORKS / "demo", store / "demo")
+    path = store / "demo" / "1.0.0.yaml"
+    path.write_text(path.read_text().replace("Shared vision", "Common vision"))
+    return _good(tmp)
+
+
+def _delete_sheet(book) -> None:
+    del book["2 Leadership"]
+
+
+def _delete_row(book) -> None:
+    book["2 Leadership"].delete_rows(7)
+
+
+def _duplicate_row(book) -> None:
+    sheet = book["1 Outcomes"]
+    sheet["A8"] = "1.1.1"
+    sheet["E8"] = 4
+
+
+def _no_measures(book) -> None:
+    del book[layout.MEASURES_SHEET]
+
+
+# code: (builder, expected location or None for whole-file problems, store folder name or None)
+FIXTURES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
+    "file-not-found": (lambda tmp: tmp / "missing.xlsx", None),
+    "file-unreadable": (lambda tmp: tmp, None),
+    "workbook-not-xlsx": (_bytes(b"id,level\n1.1.1,5\n"), None),
+    "workbook-legacy-xls": (_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024), None),
+    "workbook-encrypted": (_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
+                                  + "EncryptedPackage".encode("utf-16-le")), None),
+    "workbook-macro-enabled": (_add_part("xl/vbaProject.bin", b"\0" * 64), None),
+    "workbook-truncated": (_truncated, None),
+    "workbook-zip-bomb": (_zip_bomb, None),
+    "workbook-xml-entities": (_entities, None),
+    "workbook-unreadable": (_garbage_workbook_part, None),
+    "sheet-too-large": (_huge_dimension, None),
+    "provenance-missing": (_edit(lambda book: book.remove(book[layout.PROVENANCE_SHEET])),
+                           "_rubric"),
+    "provenance-invalid": (_set(layout.PROVENANCE_SHEET, "B1", "something/9"), "_rubric!B1"),
+    "provenance-unknown-framework": (_set(layout.PROVENANCE_SHEET, "B3", "9.9.9"),
+                                     "_rubric!B3"),
+    "provenance-framework-invalid": (_other_store_framework, "_rubric!B3"),
+    "provenance-hash-mismatch": (_hash_changed, "_rubric!B4"),
+    "sheet-missing": (_edit(_delete_sheet), "2 Leadership"),
+    "header-missing": (_set("1 Outcomes", "E4", "Grade"), "1 Outcomes!A6"),
+    "theme-missing": (_edit(_delete_row), "2 Leadership"),
+    "id-unknown": (_set("1 Outcomes", "A7", "1.1.9"), "1 Outcomes!A7"),
+    "id-duplicated": (_edit(_duplicate_row), "1 Outcomes!A8"),
+    "level-unknown": (_set("1 Outcomes", "E7", "Pretty good"), "1 Outcomes!E7"),
+    "measure-not-a-number": (_set(layout.MEASURES_SHEET, "G5", "about 95"), "Measures!G5"),
+    "measure-looks-like-fraction": (_set(layout.MEASURES_SHEET, "G5", 0.958), "Measures!G5"),
+    "level-without-evidence": (_set("1 Outcomes", "E7", "Good"), "1 Outcomes!E7"),
+    "evidence-without-level": (_set("1 Outcomes", "F7", "We know because..."),
+                               "1 Outcomes!E7"),
+    "answer-outside-framework": (_set("1 Outcomes", "J6", "A note in the margin"),
+                                 "1 Outcomes!J6"),
+}
+STORES = {"provenance-framework-invalid": "store", "provenance-hash-mismatch": "store"}
+
+
+@pytest.mark.parametrize("code", sorted(FIXTURES))
+def test_each_workbook_problem_is_reported_where_it_is(tmp_path: Path, code: str) -> None:
+    build, where = FIXTURES[code]
+    path = build(tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    store = FrameworkStore(tmp_path / STORES[code]) if code in STORES else STORE
+    result = read_return(path, store)
+    found = [p for p in result.report if p.code == code]
+    assert found, f"expected {code}, got {[str(p) for p in result.report]}"
+    location = found[0].location
+    assert location.file == str(path)
+    if where is not None:
+        sheet, _, cell = where.partition("!")
+        assert (location.sheet, location.cell or "") == (sheet, cell), str(found[0])
+    rendered = str(found[0])
+    assert rendered.startswith(f"{path}: ") and f": {code}: " in rendered
+    if before is not None:  # input files are never modified
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_workbook_too_large_is_refused_from_its_size(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    problems = check_workbook_file(path, ZipLimits(max_file_bytes=1000))
+    assert [p.code for p in problems] == ["workbook-too-large"]
+    problems = check_workbook_file(path, ZipLimits(max_total_bytes=1000))
+    assert [p.code for p in problems] == ["workbook-too-large"]
+
+
+def test_a_part_that_inflates_beyond_its_declared_size_is_refused(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/styles.xml")
+    # Shrink the part's declared size in the central directory (a central header is 46 bytes
+    # before its file name; the uncompressed size sits at offset 24): the data is now too long.
+    name_at = data.find(info.filename.encode(), data.find(b"PK\x01\x02"))
+    header = name_at - 46
+    assert data[header: header + 4] == b"PK\x01\x02"
+    data[header + 24: header + 28] = (10).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    codes = [p.code for p in check_workbook_file(path)]
+    assert codes and codes[0] in {"workbook-zip-bomb", "workbook-truncated"}
+
+
+def test_an_untouched_template_is_valid(tmp_path: Path) -> None:
+    result = read_return(blank_template(tmp_path), STORE)
+    assert result.valid and not result.report.warnings

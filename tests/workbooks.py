@@ -1,0 +1,108 @@
+"""Building fixture workbooks in code: answers as compact tables, tampering as small edits.
+
+    make_return(tmp_path, '''
+        | theme | level         | evidence          |
+        | 1.1.1 | 5 - Very good | Data shows gains. |
+    ''')
+
+writes a real demo-framework template, fills it through openpyxl and returns its path.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rubric.framework.load import load_framework
+from rubric.framework.model import Framework
+from rubric.workbook.fill import fill_workbook
+from rubric.workbook.template import TemplateInfo, write_template
+from tests.conftest import DEMO
+
+INFO = TemplateInfo("Example Authority A", "2025-26", "EXA")
+
+
+def parse_table(text: str) -> dict[str, dict[str, Any]]:
+    """A markdown-style table whose first column is the id -> {id: {column: value}}."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+    header, body = rows[0], [r for r in rows[1:] if not set("".join(r)) <= set("-: ")]
+    table: dict[str, dict[str, Any]] = {}
+    for row in body:
+        values = {key: _value(cell) for key, cell in zip(header[1:], row[1:], strict=True)
+                  if cell != ""}
+        table[row[0]] = values
+    return table
+
+
+def _value(cell: str) -> Any:
+    try:
+        return float(cell) if "." in cell else int(cell)
+    except ValueError:
+        return cell
+
+
+def demo_framework() -> Framework:
+    result = load_framework(DEMO)
+    assert result.framework is not None
+    return result.framework
+
+
+def blank_template(directory: Path, framework: Framework | None = None,
+                   name: str = "template.xlsx") -> Path:
+    path = directory / name
+    write_template(framework or demo_framework(), INFO, path, force=True)
+    return path
+
+
+def make_return(directory: Path, themes: str = "", measures: str = "",
+                framework: Framework | None = None, name: str = "return.xlsx") -> Path:
+    blank = blank_template(directory, framework, name=f"blank-{name}")
+    target = directory / name
+    fill_workbook(blank, target, parse_table(themes) if themes else {},
+                  parse_table(measures) if measures else {}, force=True)
+    return target
+
+
+def edit_workbook(path: Path, change: Callable[[Any], None]) -> Path:
+    """Open with openpyxl, apply ``change(book)``, save in place (for tampering fixtures)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def rewrite_zip(path: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
+    """Rewrite the xlsx's parts: ``change`` edits a dict of part name -> bytes in place."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    change(parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_convert(path: Path, out_dir: Path, target: str = "xlsx") -> Path:
+    """Re-save ``path`` through LibreOffice (headless) into ``out_dir``; returns the new file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / ".lo-profile"
+    command = [soffice() or "soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+               "--convert-to", target, "--outdir", str(out_dir), str(path)]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    converted = out_dir / f"{path.stem}.{target.split(':')[0]}"
+    assert converted.exists(), f"LibreOffice wrote nothing for {path}"
+    return converted
