@@ -129,6 +129,21 @@ _define("quad-lead-not-member", E, "the lead of Quad {quad!r}, {lead}, is not on
 _define("quad-duplicate-name", E, "the Quad name {quad!r} is used twice in cycle {cycle}",
         "Give each Quad of a cycle its own name.")
 
+# --- comparisons ----------------------------------------------------------------------------
+_define("compare-invalid-return", E, "this return has {errors} error(s) and cannot be compared",
+        "Run 'rubric validate' on it and have the authority fix it first.")
+_define("compare-too-few", E, "a comparison needs at least 2 returns; {count} given",
+        "Pass the returns of every member of the Quad.")
+_define("compare-framework-mismatch", E, "this return uses {found}, but {first} uses {expected}",
+        "Compare returns of one framework version, or bring them to one version with "
+        "'rubric migrate'.")
+_define("compare-duplicate-authority", E, "{authority} appears twice (also in {first})",
+        "Keep one return per authority: the latest.")
+_define("compare-not-in-quad", E, "{authority} is not a member of Quad {quad!r}",
+        "Check the Quads file, or leave this return out of the comparison.")
+_define("compare-member-missing", W, "no return from {authority}, a member of Quad {quad!r}",
+        "The comparison goes ahead without it; add its return when it arrives.")
+
 # --- returned workbooks: the file ------------------------------------------------------------
 _define("workbook-not-xlsx", E, "not an .xlsx workbook: this is {found}",
         "Open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx).")

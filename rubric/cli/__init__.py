@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from rubric._version import __version__
+from rubric.cli.compare import compare, national, score
 from rubric.cli.framework import framework
 from rubric.cli.registry import authorities, quads
 from rubric.cli.workbook import template, validate
@@ -24,7 +25,7 @@ def main() -> None:
     """
 
 
-for command in (framework, template, validate, authorities, quads):
+for command in (framework, template, validate, score, compare, national, authorities, quads):
     main.add_command(command)
 
 __all__ = ["main"]

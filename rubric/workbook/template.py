@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,17 +24,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.framework.model import Framework, Indicator, Theme
-from rubric.workbook import instructions, layout
+from rubric.workbook import instructions, layout, styles
 from rubric.workbook.cells import put_number, put_text
 
-_THIN = Side(style="thin", color="B7B7B7")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_INDICATOR_FILL = PatternFill("solid", fgColor="D9E1F2")
-_ANSWER_FILL = PatternFill("solid", fgColor="FFF9DB")
-_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
+_BORDER = styles.BORDER
+_WRAP_TOP = styles.WRAP_TOP
+_HEADER_FILL = styles.HEADER_FILL
+_HEADER_FONT = styles.HEADER_FONT
+_INDICATOR_FILL = styles.GROUP_FILL
+_ANSWER_FILL = styles.ANSWER_FILL
+_TITLE_FONT = styles.TITLE_FONT
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.0
 _MAX_ROW_HEIGHT = 409.0

@@ -1,0 +1,190 @@
+"""``rubric score``, ``rubric compare`` and ``rubric national``: returns in, results out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rubric.cli._render import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    echo_problems,
+    emit_json,
+    fail,
+    fail_exists,
+)
+from rubric.cli.workbook import expand_paths, frameworks_option
+
+quads_option = click.option(
+    "--quads-file", type=click.Path(dir_okay=False, path_type=Path), envvar="RUBRIC_QUADS",
+    default="quads.yaml", show_default=True, help="The Quads file.")
+
+
+def _read_all(paths: tuple[Path, ...], frameworks_dir: Path) -> list:
+    from rubric.framework.store import FrameworkStore
+    from rubric.responses import read_return
+
+    files = expand_paths(paths)
+    if not files:
+        fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
+    store = FrameworkStore(frameworks_dir)
+    return [read_return(path, store) for path in files]
+
+
+def _score_text(scores) -> None:
+    click.echo(f"{scores.authority} ({scores.authority_code or '-'}), {scores.framework_id} "
+               f"{scores.framework_version}, {scores.cycle}: overall "
+               f"{_fmt(scores.overall.rounded)}; completion {scores.completion:.0%}; evidence "
+               f"for {scores.evidence_coverage:.0%} of levels")
+    for category in scores.categories:
+        children = {i for i, _, _ in category.inputs} | {i for i, _ in category.excluded}
+        indicators = [s for s in scores.indicators if s.id in children]
+        parts = ", ".join(f"{s.id} {_fmt(s.rounded)} ({s.answered}/{s.total})"
+                          for s in indicators)
+        click.echo(f"  {category.id:<3} {_fmt(category.rounded):>9}  {category.title}: {parts}")
+
+
+def _fmt(value: float | None) -> str:
+    return "no score" if value is None else f"{value:.1f}"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@frameworks_option
+@click.option("--explain", is_flag=True, help="Show how every score was derived.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def score(paths: tuple[Path, ...], frameworks_dir: Path, explain: bool, as_json: bool) -> None:
+    """Score returns per theme, indicator, key area and overall, by the framework's rules."""
+    from rubric.scoring import explain_lines, score_response
+
+    results = _read_all(paths, frameworks_dir)
+    scored = []
+    for result in results:
+        if not result.valid:
+            echo_problems(result.report.errors)
+            continue
+        scored.append(score_response(result.response, result.framework))
+    if as_json:
+        emit_json({"responses": [s.to_dict(explain) for s in scored],
+                   "invalid": [r.path for r in results if not r.valid]})
+    else:
+        for scores in scored:
+            if explain:
+                for line in explain_lines(scores):
+                    click.echo(line)
+            else:
+                _score_text(scores)
+    raise SystemExit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The comparison workbook (.xlsx) to write.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML report here.")
+@click.option("--quad", "quad_name", metavar="NAME",
+              help="The Quad these returns belong to (checked against the Quads file).")
+@quads_option
+@frameworks_option
+@click.option("--divergence", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Flag themes where members are this many levels apart.")
+@click.option("--high-level", type=int, default=5, show_default=True,
+              help="Grades at or above this are 'high' for the evidence and measure checks.")
+@click.option("--thin-evidence-words", type=click.IntRange(0), default=15, show_default=True,
+              help="Evidence shorter than this many words is 'thin'.")
+@click.option("--weak-level", type=int, default=2, show_default=True,
+              help="A theme every member rates at or below this is a shared priority.")
+@click.option("--learn-gap", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="A member this many levels above all others is someone to learn from.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
+            quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
+            high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
+            force: bool, as_json: bool) -> None:
+    """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
+    from rubric._io import OutputExists
+    from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
+    from rubric.compare.quad import compare_returns
+    from rubric.export.xlsx import write_comparison_xlsx
+
+    for target in (output, html_path):
+        if target is not None and target.exists() and not force:
+            fail_exists(target)
+    quad = None
+    if quad_name:
+        from rubric.registry.quads import load_quads
+
+        quads = load_quads(quads_file)
+        if not quads.valid:
+            echo_problems(quads.report)
+            fail(f"{quads_file} has errors")
+        quad = quads.get(quad_name)
+        if quad is None:
+            fail(f"no Quad named {quad_name!r} in {quads_file}", EXIT_USAGE)
+    results = _read_all(paths, frameworks_dir)
+    for result in results:
+        if not result.valid:
+            echo_problems(result.report.errors)
+    settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
+                                 thin_evidence_words=thin_evidence_words,
+                                 weak_level=weak_level, learn_gap=learn_gap)
+    outcome = compare_returns(results, quad=quad, settings=settings)
+    echo_problems(outcome.report)
+    if outcome.comparison is None:
+        fail("the returns cannot be compared (see above)")
+    comparison = outcome.comparison
+    try:
+        write_comparison_xlsx(comparison, output, force=force)
+        if html_path is not None:
+            from rubric.export.html import write_html
+
+            write_html(comparison, html_path, force=force)
+    except OutputExists as exc:
+        fail_exists(exc)
+    if as_json:
+        emit_json(comparison.to_dict())
+        return
+    click.echo(comparison.title)
+    for member in comparison.members:
+        click.echo(f"  {member.name}: overall {_fmt(member.scores.overall.rounded)}, "
+                   f"completion {member.scores.completion:.0%}")
+    counts = {kind: sum(p.kind == kind for p in comparison.prompts) for kind in KIND_TITLES}
+    click.echo("Challenge prompts: " + ", ".join(f"{KIND_TITLES[k]} {n}"
+                                                  for k, n in counts.items()))
+    click.echo(f"wrote {output}" + (f" and {html_path}" if html_path else ""))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The national workbook (.xlsx) to write.")
+@quads_option
+@frameworks_option
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks_dir: Path,
+             force: bool) -> None:
+    """Every authority's indicator scores with national and family-group medians."""
+    from rubric._io import OutputExists
+    from rubric.compare.national import national_overview
+    from rubric.export.national import write_national_xlsx
+    from rubric.registry.quads import load_quads
+
+    if output.exists() and not force:
+        fail_exists(output)
+    quads = load_quads(quads_file) if quads_file.exists() else None
+    results = _read_all(paths, frameworks_dir)
+    outcome = national_overview(results, quads)
+    echo_problems(outcome.report)
+    if outcome.overview is None:
+        fail("no national overview could be built (see above)")
+    try:
+        write_national_xlsx(outcome.overview, output, force=force)
+    except OutputExists as exc:
+        fail_exists(exc)
+    overview = outcome.overview
+    click.echo(f"{len(overview.rows)} returns; no return from {len(overview.missing)} "
+               f"authorities; wrote {output}")

@@ -1,0 +1,99 @@
+"""The national overview: every authority's indicator scores with national and family-group
+medians and quartiles, so a Quad can see itself against the whole country."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from rubric.compare.quad import check_compatible
+from rubric.framework.model import Framework
+from rubric.problems import Report
+from rubric.registry.authorities import Authority, find
+from rubric.registry.quads import QuadsResult
+from rubric.responses import ReadResult
+from rubric.scoring import Scores, score_response
+
+
+@dataclass(frozen=True, slots=True)
+class NationalRow:
+    authority: str
+    code: str
+    family_group: int | None
+    quad: str | None
+    scores: Scores
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Median and quartiles of one indicator over a set of authorities."""
+
+    count: int
+    median: float | None
+    q1: float | None
+    q3: float | None
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread:
+        if not values:
+            return cls(0, None, None, None)
+        if len(values) == 1:
+            return cls(1, values[0], values[0], values[0])
+        q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+        return cls(len(values), median, q1, q3)
+
+
+@dataclass(slots=True)
+class NationalOverview:
+    framework: Framework
+    generated_at: dt.datetime
+    rows: list[NationalRow] = field(default_factory=list)
+    national: dict[str, Spread] = field(default_factory=dict)  # indicator id -> spread
+    by_family_group: dict[int, dict[str, Spread]] = field(default_factory=dict)
+    missing: list[Authority] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NationalResult:
+    overview: NationalOverview | None
+    report: Report
+
+
+def national_overview(results: list[ReadResult], quads: QuadsResult | None = None, *,
+                      generated_at: dt.datetime | None = None) -> NationalResult:
+    """Score every return and summarise each indicator nationally and per family group."""
+    report = check_compatible(results) if len(results) > 1 else Report()
+    for result in results:
+        if not result.valid:
+            report.extend(result.report.errors[:1])
+    if not report.valid or not results or results[0].framework is None:
+        return NationalResult(None, report)
+    framework = results[0].framework
+    overview = NationalOverview(framework, generated_at or dt.datetime.now(dt.UTC).replace(
+        microsecond=0))
+    for result in results:
+        assert result.response is not None
+        authority = find(result.response.authority_code) or find(result.response.authority)
+        quad = quads.quad_of(authority, result.response.cycle or None) \
+            if quads and authority else None
+        overview.rows.append(NationalRow(
+            authority.name if authority else result.response.authority,
+            authority.code if authority else result.response.authority_code,
+            authority.family_group if authority else None,
+            quad.name if quad else None,
+            score_response(result.response, framework)))
+    overview.rows.sort(key=lambda row: (row.family_group or 9, row.authority))
+    for indicator_id in framework.indicator_index:
+        values = {row.code: s.value for row in overview.rows
+                  if (s := row.scores.indicator(indicator_id)) and s.value is not None}
+        overview.national[indicator_id] = Spread.of(list(values.values()))
+        for group in (1, 2, 3, 4):
+            members = [values[row.code] for row in overview.rows
+                       if row.family_group == group and row.code in values]
+            overview.by_family_group.setdefault(group, {})[indicator_id] = Spread.of(members)
+    from rubric.registry.authorities import all_authorities
+
+    present = {row.code for row in overview.rows}
+    overview.missing = [a for a in all_authorities() if a.code not in present]
+    return NationalResult(overview, report)

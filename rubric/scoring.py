@@ -1,0 +1,266 @@
+"""Scores: theme levels -> indicators -> categories -> overall, by the framework's own rules.
+
+Computed in Python, never by workbook formulas (which break across locales), and explained: every
+score keeps the rule it used, the inputs it combined and what it left out and why. Aggregation
+works on unrounded values; rounding (half-up unless the framework says otherwise) is applied to
+what is reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from rubric.framework.model import Framework, Scoring
+from rubric.responses import Response, ThemeAnswer
+
+Status = Literal["scored", "unanswered", "excluded"]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeScore:
+    id: str
+    title: str
+    status: Status
+    value: float | None  # the number that enters the indicator's score
+    level: int | None  # the level as answered (None for special answers and blanks)
+    label: str | None  # the level's label, or the special answer's label
+    reason: str  # how the answer was treated
+    has_evidence: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "level": self.level, "label": self.label, "status": self.status,
+                "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One aggregated score with its derivation."""
+
+    id: str
+    title: str
+    value: float | None  # unrounded; None when too little was answered
+    rounded: float | None
+    answered: int
+    total: int
+    rule: str
+    inputs: tuple[tuple[str, float, float], ...] = ()  # (id, value, weight)
+    excluded: tuple[tuple[str, str], ...] = ()  # (id, why)
+    note: str = ""
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "score": self.rounded, "answered": self.answered,
+                                "total": self.total}
+        if explain:
+            data["explain"] = {
+                "rule": self.rule,
+                "inputs": [{"id": i, "value": v, "weight": w} for i, v, w in self.inputs],
+                "excluded": [{"id": i, "why": why} for i, why in self.excluded],
+                "note": self.note,
+                "unrounded": self.value,
+            }
+        return data
+
+
+@dataclass(slots=True)
+class Scores:
+    """All scores of one response."""
+
+    authority_code: str
+    authority: str
+    framework_id: str
+    framework_version: str
+    cycle: str
+    path: str
+    completion: float  # answered themes / themes that apply
+    evidence_coverage: float  # scored themes with evidence / scored themes
+    overall: Score
+    categories: list[Score] = field(default_factory=list)
+    indicators: list[Score] = field(default_factory=list)
+    themes: list[ThemeScore] = field(default_factory=list)
+
+    def indicator(self, indicator_id: str) -> Score | None:
+        return next((s for s in self.indicators if s.id == indicator_id), None)
+
+    def category(self, category_id: str) -> Score | None:
+        return next((s for s in self.categories if s.id == category_id), None)
+
+    def theme(self, theme_id: str) -> ThemeScore | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        overall = self.overall.to_dict(explain)
+        return {
+            "path": self.path,
+            "authority": {"code": self.authority_code, "name": self.authority},
+            "framework": {"id": self.framework_id, "version": self.framework_version},
+            "cycle": self.cycle,
+            "completion": round(self.completion, 4),
+            "evidence_coverage": round(self.evidence_coverage, 4),
+            "overall": overall["score"],
+            **({"overall_explain": overall["explain"]} if explain else {}),
+            "categories": [s.to_dict(explain) for s in self.categories],
+            "indicators": [s.to_dict(explain) for s in self.indicators],
+            "themes": [t.to_dict() | ({"reason": t.reason} if explain else {})
+                       for t in self.themes],
+        }
+
+
+def round_score(value: float, scoring: Scoring) -> float:
+    mode = ROUND_HALF_UP if scoring.rounding == "half_up" else ROUND_HALF_EVEN
+    quantum = Decimal(1).scaleb(-scoring.decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=mode))
+
+
+def aggregate(rule: str, values: list[float], weights: list[float]) -> float:
+    if rule == "mean":
+        return sum(values) / len(values)
+    if rule == "median":
+        return float(statistics.median(values))
+    if rule == "minimum":
+        return min(values)
+    if rule == "weighted_mean":
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    raise ValueError(f"unknown aggregation rule {rule!r}")
+
+
+def _theme_score(framework: Framework, theme_id: str, title: str,
+                 answer: ThemeAnswer | None) -> ThemeScore:
+    scale = framework.scale
+    evidence = bool(answer and answer.evidence)
+    if answer is None or (answer.level is None and answer.special is None):
+        return ThemeScore(theme_id, title, "unanswered", None, None, None, "no level given",
+                          evidence)
+    if answer.level is not None:
+        label = scale.by_value[answer.level].label
+        return ThemeScore(theme_id, title, "scored", float(answer.level), answer.level, label,
+                          f"level {answer.level} ({label})", evidence)
+    special = scale.not_applicable if answer.special == "not_applicable" else scale.not_evaluated
+    if special.scoring == "exclude":
+        return ThemeScore(theme_id, title, "excluded", None, None, special.label,
+                          f"'{special.label}': left out (framework policy: exclude)", evidence)
+    if special.scoring == "lowest":
+        low = scale.lowest
+        return ThemeScore(theme_id, title, "scored", float(low.value), None, special.label,
+                          f"'{special.label}': scored as level {low.value} ({low.label}) "
+                          "(framework policy: lowest)", evidence)
+    return ThemeScore(theme_id, title, "unanswered", None, None, special.label,
+                      f"'{special.label}': counts as unanswered (framework policy: unanswered)",
+                      evidence)
+
+
+Part = tuple[str, float | None, float, str | None]  # (id, value, weight, why left out)
+
+
+def _combine(item_id: str, title: str, rule: str, parts: list[Part], answered: int, total: int,
+             scoring: Scoring) -> Score:
+    """Combine children's values; ``answered``/``total`` count the themes underneath.
+
+    A score needs at least the framework's minimum share of its applicable themes answered;
+    it then combines whichever children have a value.
+    """
+    excluded = tuple((pid, why) for pid, _, _, why in parts if why is not None)
+    used = [(pid, value, weight) for pid, value, weight, why in parts
+            if why is None and value is not None]
+    missing = tuple((pid, "no score") for pid, value, _, why in parts
+                    if why is None and value is None)
+    if total == 0:
+        return Score(item_id, title, None, None, 0, 0, rule, excluded=excluded,
+                     note="nothing here applies, so there is no score")
+    if not used or answered / total < scoring.min_answered_share:
+        return Score(item_id, title, None, None, answered, total, rule, tuple(used),
+                     excluded + missing,
+                     note=f"{answered} of {total} themes answered, below the framework's "
+                     f"minimum share of {scoring.min_answered_share:g}")
+    value = aggregate(rule, [v for _, v, _ in used], [w for _, _, w in used])
+    return Score(item_id, title, value, round_score(value, scoring), answered, total, rule,
+                 tuple(used), excluded + missing)
+
+
+def score_response(response: Response, framework: Framework) -> Scores:
+    """Score one response by ``framework``'s rules (the framework that made the response)."""
+    scoring = framework.scoring
+    themes: list[ThemeScore] = []
+    indicators: list[Score] = []
+    categories: list[Score] = []
+    category_parts: list[Part] = []
+    for category in framework.categories:
+        indicator_parts: list[Part] = []
+        for indicator in category.indicators:
+            theme_parts: list[Part] = []
+            for theme in indicator.themes:
+                scored = _theme_score(framework, theme.id, theme.title,
+                                      response.themes.get(theme.id))
+                themes.append(scored)
+                why = scored.reason if scored.status == "excluded" else None
+                theme_parts.append((theme.id, scored.value, theme.weight, why))
+            applicable = [p for p in theme_parts if p[3] is None]
+            answered = sum(1 for p in applicable if p[1] is not None)
+            result = _combine(indicator.id, indicator.title, scoring.theme_to_indicator,
+                              theme_parts, answered, len(applicable), scoring)
+            indicators.append(result)
+            why = "all its themes are left out" if result.total == 0 else None
+            indicator_parts.append((indicator.id, result.value, indicator.weight, why))
+        children = indicators[-len(category.indicators):] if category.indicators else []
+        result = _combine(category.id, category.title, scoring.indicator_to_category,
+                          indicator_parts, sum(s.answered for s in children),
+                          sum(s.total for s in children), scoring)
+        categories.append(result)
+        why = "nothing in it applies" if result.total == 0 else None
+        category_parts.append((category.id, result.value, category.weight, why))
+    overall = _combine("overall", framework.title, scoring.category_to_overall, category_parts,
+                       sum(s.answered for s in categories), sum(s.total for s in categories),
+                       scoring)
+    applicable_themes = [t for t in themes if t.status != "excluded"]
+    scored_themes = [t for t in applicable_themes if t.status == "scored"]
+    with_level = [t for t in themes if t.level is not None]
+    return Scores(
+        authority_code=response.authority_code,
+        authority=response.authority,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        cycle=response.cycle,
+        path=response.path,
+        completion=len(scored_themes) / len(applicable_themes) if applicable_themes else 0.0,
+        evidence_coverage=(sum(t.has_evidence for t in with_level) / len(with_level)
+                           if with_level else 0.0),
+        overall=overall,
+        categories=categories,
+        indicators=indicators,
+        themes=themes,
+    )
+
+
+def explain_lines(scores: Scores) -> list[str]:
+    """A readable derivation: each score, its rule, inputs and exclusions."""
+    lines = [f"{scores.authority} ({scores.framework_id} {scores.framework_version}): overall "
+             f"{_fmt(scores.overall.rounded)}; completion {scores.completion:.0%}, evidence "
+             f"for {scores.evidence_coverage:.0%} of levels"]
+
+    def describe(score: Score, indent: str) -> None:
+        inputs = ", ".join(f"{i}={v:g}" + (f"x{w:g}" if w != 1 else "")
+                           for i, v, w in score.inputs)
+        lines.append(f"{indent}{score.id} {score.title}: {_fmt(score.rounded)} = {score.rule}"
+                     f"({inputs}){' [' + score.note + ']' if score.note else ''}")
+        for item, why in score.excluded:
+            lines.append(f"{indent}  - {item} left out: {why}")
+
+    describe(scores.overall, "")
+    by_indicator: dict[str, list[ThemeScore]] = {}
+    for theme in scores.themes:
+        by_indicator.setdefault(theme.id.rsplit(".", 1)[0], []).append(theme)
+    for category in scores.categories:
+        describe(category, "  ")
+        for indicator in scores.indicators:
+            if indicator.id in {i for i, _, _ in category.inputs} | {
+                    i for i, _ in category.excluded}:
+                describe(indicator, "    ")
+                for theme in by_indicator.get(indicator.id, []):
+                    lines.append(f"      {theme.id}: {theme.reason}")
+    return lines
+
+
+def _fmt(value: float | None) -> str:
+    return "no score" if value is None else f"{value:g}"

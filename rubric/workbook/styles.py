@@ -1,0 +1,35 @@
+"""Shared look of every workbook rubric writes (templates and exports alike)."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+THIN = Side(style="thin", color="B7B7B7")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+GROUP_FILL = PatternFill("solid", fgColor="D9E1F2")
+ANSWER_FILL = PatternFill("solid", fgColor="FFF9DB")
+FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
+TITLE_FONT = Font(bold=True, size=14, color="1F3864")
+BOLD = Font(bold=True)
+# Red -> amber -> green, for levels and scores.
+LOW_COLOUR, MID_COLOUR, HIGH_COLOUR = "F8696B", "FFEB84", "63BE7B"
+
+
+def header_cells(sheet, row: int, labels: list[str], widths: list[float] | None = None,
+                 height: float = 32) -> None:
+    """Write a header row in the house style, optionally setting column widths."""
+    from openpyxl.utils import get_column_letter
+
+    from rubric.workbook.cells import put_text
+
+    for index, label in enumerate(labels, start=1):
+        cell = put_text(sheet.cell(row, index), label)
+        cell.fill, cell.font, cell.border, cell.alignment = HEADER_FILL, HEADER_FONT, BORDER, \
+            CENTRE
+        if widths:
+            sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
+    sheet.row_dimensions[row].height = height
