@@ -12,6 +12,17 @@ DEDICATED = {
     "output-exists": "test_cli_framework.py::test_committed_schema_matches_the_model",
     "workbook-too-large": "test_workbook_problems.py::test_workbook_too_large_is_refused_from_"
                           "its_size",
+    "compare-invalid-return": "test_compare.py::test_gate_refuses_mixed_versions_duplicates_"
+                              "and_invalid_returns",
+    "compare-too-few": "test_compare.py::test_gate_refuses_mixed_versions_duplicates_and_"
+                       "invalid_returns",
+    "compare-framework-mismatch": "test_compare.py::test_gate_refuses_mixed_versions_"
+                                  "duplicates_and_invalid_returns",
+    "compare-duplicate-authority": "test_compare.py::test_gate_refuses_mixed_versions_"
+                                   "duplicates_and_invalid_returns",
+    "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
+    "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
+                              "warning",
 }
 
 

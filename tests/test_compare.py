@@ -230,3 +230,26 @@ def test_comparison_renders_to_pdf_with_charts(example_workbook, tmp_path: Path)
         assert "Key-area scores by member" in text  # chart titles are drawn as text
         assert "Key areas by authority" in text
         assert "Heat map" in text
+
+
+def test_a_quad_member_without_a_return_is_a_warning(tmp_path: Path) -> None:
+    from rubric.registry.quads import load_quads
+
+    results = []
+    for code, name in (("ABE", "Aberdeen City"), ("EDH", "City of Edinburgh")):
+        path = make_return(tmp_path, "| theme | level | evidence |\n| 1.1.1 | 4 | x |",
+                           name=f"{code}.xlsx")
+
+        def stamp(book, code=code, name=name) -> None:
+            book[layout.PROVENANCE_SHEET]["B6"] = name
+            book[layout.PROVENANCE_SHEET]["B7"] = code
+
+        edit_workbook(path, stamp)
+        results.append(read_return(path, STORE))
+    quad = load_quads(ROOT / "quads.yaml").get("FG1 Quad A")
+    outcome = compare_returns(results, quad=quad)
+    assert outcome.comparison is not None
+    missing = [p for p in outcome.report if p.code == "compare-member-missing"]
+    assert [p.message.split(",")[0] for p in missing] == [
+        "no return from Aberdeenshire", "no return from East Dunbartonshire"]
+    assert [m.code for m in outcome.comparison.members] == ["ABE", "EDH"]
