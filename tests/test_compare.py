@@ -115,9 +115,9 @@ def test_gate_refuses_mixed_versions_duplicates_and_invalid_returns(tmp_path: Pa
 
 A = """
 | theme | level | evidence |
-| 1.1.1 | 6     | Attainment rose for three years across nearly all groups, by school. |
+| 1.1.1 | 6     | Attainment rose in 3 years for all groups, by school and by SIMD, in our data. |
 | 1.1.2 | 2     | The gap between quintiles has not narrowed in three years of tracking data. |
-| 2.1.1 | 6     | Staff, learners and partners describe the vision the same way. |
+| 2.1.1 | 6 | Seen in all staff, pupil and partner surveys, in focus groups and on our visits. |
 | 2.1.2 | 2     | Plans list many actions; head teachers could not name the priorities. |
 """
 B = """
