@@ -263,4 +263,4 @@ def explain_lines(scores: Scores) -> list[str]:
 
 
 def _fmt(value: float | None) -> str:
-    return "no score" if value is None else f"{value:g}"
+    return "no score" if value is None else str(value)

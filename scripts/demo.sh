@@ -22,3 +22,15 @@ echo "== Templates for the example Quad 'FG1 Quad A' (HGIOEA-style framework)"
 echo
 echo "== Validate the four example returns (fictional Example Authorities A-D)"
 "$rubric" validate responses/examples
+echo
+echo "== Scores of Example Authority B, explained (first lines)"
+"$rubric" score --explain responses/examples/example-authority-b.xlsx > "$out/scores-b.txt"
+head -n 12 "$out/scores-b.txt"
+echo "   ... (all of it in $out/scores-b.txt)"
+echo
+echo "== Quad comparison of the four example returns"
+"$rubric" compare responses/examples -o "$out/quad-comparison.xlsx" \
+  --html "$out/quad-comparison.html" --force
+echo
+echo "Done. Open $out/quad-comparison.xlsx and $out/quad-comparison.html; blank templates are"
+echo "in $out/templates/."
