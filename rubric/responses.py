@@ -106,6 +106,7 @@ def _id(value: Any) -> str:
     return _text(value)
 
 
+MAX_PROVENANCE_CHARS = 500
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
@@ -348,7 +349,12 @@ def read_provenance(book: RawWorkbook, report: Report) -> dict[str, str]:
                            f"{layout.FORMAT!r}"))
         return values
     for key in ("framework_id", "framework_version", "framework_hash", "authority"):
-        if not values.get(key):
+        if len(values.get(key, "")) > MAX_PROVENANCE_CHARS:
+            row = layout.PROVENANCE_KEYS.index(key) + 1
+            report.add(problem("provenance-invalid", Location(str(book.path), sheet=sheet.name,
+                                                              cell=f"B{row}"),
+                               reason=f"{key} is {len(values[key]):,} characters long"))
+        elif not values.get(key):
             row = layout.PROVENANCE_KEYS.index(key) + 1
             report.add(problem("provenance-invalid", Location(str(book.path), sheet=sheet.name,
                                                               cell=f"B{row}"),

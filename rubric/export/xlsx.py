@@ -22,7 +22,7 @@ from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES
 from rubric.compare.quad import Comparison, ScoreRow
 from rubric.workbook import styles
-from rubric.workbook.cells import put_number, put_text
+from rubric.workbook.cells import put_number, put_text, split_text
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
@@ -222,25 +222,28 @@ class _Writer:
         styles.header_cells(sheet, header, labels, widths, height=45)
         row = header
         for theme in c.themes:
-            row += 1
-            put_text(sheet.cell(row, 1), theme.id)
-            put_text(sheet.cell(row, 2), theme.title)
-            lines = 2
-            col = 3
+            texts: list[str | None] = []
             for member in c.members:
                 answer = theme.answers.get(member.code)
                 score = theme.scores.get(member.code)
-                level = (f"{score.level} - {score.label}" if score and score.level is not None
-                         else (score.label if score else None))
-                texts = (level, answer.evidence if answer else None,
-                         answer.strengths if answer else None,
-                         answer.next_steps if answer else None)
-                for text, width in zip(texts, widths[col - 1: col + 3], strict=True):
-                    cell = put_text(sheet.cell(row, col), text)
+                texts.append(f"{score.level} - {score.label}" if score and score.level is not None
+                             else (score.label if score else None))
+                texts.extend((answer.evidence, answer.strengths, answer.next_steps) if answer
+                             else (None, None, None))
+            pieces = [split_text(text) if text else [None] for text in texts]
+            for part in range(max(len(p) for p in pieces)):
+                row += 1
+                put_text(sheet.cell(row, 1), theme.id if part == 0 else
+                         f"{theme.id} (continued)")
+                put_text(sheet.cell(row, 2), theme.title if part == 0 else
+                         "Text above 32,767 characters continues here, in order.")
+                lines = 2
+                for offset, (chunks, width) in enumerate(zip(pieces, widths[2:], strict=True)):
+                    text = chunks[part] if part < len(chunks) else None
+                    cell = put_text(sheet.cell(row, 3 + offset), text)
                     cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
                     lines = max(lines, _lines(text or "", width))
-                    col += 1
-            sheet.row_dimensions[row].height = min(409, 15 * lines + 4)
+                sheet.row_dimensions[row].height = min(409, 15 * lines + 4)
         _page(sheet, header, f"C{header + 1}")
         # Too wide for one page: print across pages with the theme columns repeated.
         sheet.sheet_properties.pageSetUpPr.fitToPage = False

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+CELL_LIMIT = 32_767  # Excel's maximum characters in one cell
+
 # Characters XML 1.0 cannot carry; openpyxl refuses them. Shown as U+FFFD so the loss is visible.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -17,12 +19,34 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("\ufffd", text)
 
 
+def split_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters whose concatenation is exactly ``text``.
+
+    Breaks after a newline or space near the limit where there is one, so pieces read well.
+    """
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", limit // 2, limit), text.rfind(" ", limit // 2, limit))
+        cut = cut + 1 if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
 def put_text(cell: Any, text: str | None) -> Any:
-    """Write ``text`` as a string cell, whatever its first character."""
+    """Write ``text`` as a string cell, whatever its first character.
+
+    Text longer than a cell holds must be split by the caller (:func:`split_text`); here it
+    would be cut, so it is refused.
+    """
     if text is None or text == "":
         cell.value = None
         return cell
-    cell.value = clean_text(str(text))
+    text = clean_text(str(text))
+    if len(text) > CELL_LIMIT:
+        raise ValueError(f"text of {len(text)} characters does not fit in one cell")
+    cell.value = text
     cell.data_type = "s"
     return cell
 
