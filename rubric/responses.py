@@ -8,7 +8,7 @@ by LibreOffice or Excel do not matter. Every problem is located at ``Sheet!Cell`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,8 @@ def _id(value: Any) -> str:
 
 
 MAX_PROVENANCE_CHARS = 500
+# Sheets rubric writes that never hold answers: not worth converting when reading a return.
+_NO_ANSWERS = frozenset({layout.INSTRUCTIONS_SHEET, layout.PROGRESS_SHEET, layout.LISTS_SHEET})
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
@@ -159,27 +161,14 @@ class _Reader:
 
     # --- tables ------------------------------------------------------------------------------
 
-    def _find_header(self, sheet: Sheet, columns: tuple[layout.Column, ...],
-                     required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-        wanted = [c for c in columns if c.key in required]
-        for r, row in enumerate(sheet.rows[: layout.HEADER_SEARCH_ROWS]):
-            found: dict[str, int] = {}
-            for c, value in enumerate(row):
-                for column in columns:
-                    if column.key not in found and layout.header_matches(value, column):
-                        found[column.key] = c
-            if all(column.key in found for column in wanted):
-                return r, found
-        return None
-
     def _read_sheet(self, sheet: Sheet) -> None:
-        themes = self._find_header(sheet, layout.THEME_COLUMNS,
-                                   ("id", "level", "evidence", "strengths", "next_steps"))
+        themes = layout.find_header(sheet.rows, layout.THEME_COLUMNS,
+                                    ("id", "level", "evidence", "strengths", "next_steps"))
         if themes is not None:
             self._read_theme_table(sheet, *themes)
             return
-        measures = self._find_header(sheet, layout.MEASURE_COLUMNS, ("id", "baseline",
-                                                                      "current"))
+        measures = layout.find_header(sheet.rows, layout.MEASURE_COLUMNS,
+                                      ("id", "baseline", "current"))
         if measures is not None:
             self._read_measure_table(sheet, *measures)
             return
@@ -191,53 +180,56 @@ class _Reader:
                     return
 
     def _read_theme_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
-        known = set(columns.values())
-        scale = self.framework.scale
+        id_col, level_col = columns["id"], columns["level"]
+        text_cols = [columns[key] for key in layout.THEME_TEXT_KEYS]
+        answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
+        last_known = max(columns.values())
+        unknown_inside = [c for c in range(last_known) if c not in columns.values()]
+        themes, indicators = self.framework.theme_index, self.framework.indicator_index
         for r in range(header + 1, len(sheet.rows)):
             row = sheet.rows[r]
-            cell = _cells(row, columns)
-            row_id = _id(cell("id"))
-            if row_id in self.framework.theme_index:
-                self._theme(sheet, r, row_id, cell, columns, scale)
-            elif row_id in self.framework.indicator_index:
-                self._stray_answers(sheet, r, row, {columns[k] for k in layout.THEME_ANSWER_KEYS
-                                                    if k in columns})
+            width = len(row)
+            row_id = _id(row[id_col]) if id_col < width else ""
+            if row_id in themes:
+                texts = [_text(row[c]) if c < width else "" for c in text_cols]
+                self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
+                            texts, columns)
+            elif row_id in indicators:
+                self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
-                self.add("id-unknown", sheet, r, columns["id"], id=row_id,
+                self.add("id-unknown", sheet, r, id_col, id=row_id,
                          framework=self.framework.key)
             else:
-                self._stray_answers(sheet, r, row, set(range(len(row))))
+                self._stray_answers(sheet, r, row, range(width))
                 continue
-            self._stray_answers(sheet, r, row, set(range(len(row))) - known)
+            if width > last_known + 1 or unknown_inside:
+                self._stray_answers(sheet, r, row, [*unknown_inside,
+                                                    *range(last_known + 1, width)])
 
-    def _theme(self, sheet: Sheet, r: int, theme_id: str, cell: Any, columns: dict[str, int],
-               scale: Any) -> None:
-        where = f"{sheet.name}!{layout.cell_name(r, columns['level'])}"
+    def _theme(self, sheet: Sheet, r: int, theme_id: str, raw_level: Any, texts: list[str],
+               columns: dict[str, int]) -> None:
         if theme_id in self.first_seen:
             self.add("id-duplicated", sheet, r, columns["id"], id=theme_id,
                      first=self.first_seen[theme_id])
             return
         self.first_seen[theme_id] = f"{sheet.name}!{layout.cell_name(r, columns['id'])}"
-        raw_level = cell("level")
         answer = layout.LevelAnswer()
         if not layout.is_blank(raw_level):
+            scale = self.framework.scale
             parsed = layout.parse_level(raw_level, scale)
             if parsed is None:
                 self.add("level-unknown", sheet, r, columns["level"], value=_text(raw_level),
                          choices=", ".join(layout.level_choices(scale)))
             else:
                 answer = parsed
-        self.themes[theme_id] = ThemeAnswer(
-            id=theme_id,
-            level=answer.value,
-            special=answer.special,
-            evidence=_text(cell("evidence")),
-            strengths=_text(cell("strengths")),
-            next_steps=_text(cell("next_steps")),
-            cell=where,
-        )
+        evidence, strengths, next_steps = texts
+        # Every value here was built by this reader from plain cells: no need to re-validate.
+        self.themes[theme_id] = ThemeAnswer.model_construct(
+            id=theme_id, level=answer.value, special=answer.special, evidence=evidence,
+            strengths=strengths, next_steps=next_steps,
+            cell=f"{sheet.name}!{layout.cell_name(r, columns['level'])}")
 
-    def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: set[int]) -> None:
+    def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: Iterable[int]) -> None:
         for c in sorted(columns):
             if c < len(row) and not layout.is_blank(row[c]):
                 value = _text(row[c])
@@ -392,7 +384,7 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
     """Read and validate one returned workbook; bad input becomes problems, never exceptions."""
     store = store or FrameworkStore()
     result = ReadResult(str(path))
-    book, problems = read_workbook(path, engine=engine)
+    book, problems = read_workbook(path, engine=engine, skip=_NO_ANSWERS)
     result.report.extend(problems)
     if book is None:
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -14,23 +15,27 @@ from rubric.cli._render import (
     emit_json,
     fail,
     fail_exists,
+    progress,
 )
-from rubric.cli.workbook import expand_paths, frameworks_option
+from rubric.cli.workbook import expand_paths, frameworks_option, jobs_option
 
 quads_option = click.option(
     "--quads-file", type=click.Path(dir_okay=False, path_type=Path), envvar="RUBRIC_QUADS",
     default="quads.yaml", show_default=True, help="The Quads file.")
 
 
-def _read_all(paths: tuple[Path, ...], frameworks_dir: Path) -> list:
+def _read_stream(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
+                 label: str) -> Iterator:
+    """Validated returns, streamed in input order, with a progress bar on a terminal."""
+    from rubric.batch import read_many
     from rubric.framework.store import FrameworkStore
-    from rubric.responses import read_return
 
     files = expand_paths(paths)
     if not files:
         fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
     store = FrameworkStore(frameworks_dir)
-    return [read_return(path, store) for path in files]
+    with progress(len(files), label) as advance:
+        yield from read_many(files, store, jobs=jobs, on_done=advance)
 
 
 def _score_text(scores) -> None:
@@ -53,30 +58,31 @@ def _fmt(value: float | None) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @frameworks_option
+@jobs_option
 @click.option("--explain", is_flag=True, help="Show how every score was derived.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def score(paths: tuple[Path, ...], frameworks_dir: Path, explain: bool, as_json: bool) -> None:
+def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, explain: bool,
+          as_json: bool) -> None:
     """Score returns per theme, indicator, key area and overall, by the framework's rules."""
     from rubric.scoring import explain_lines, score_response
 
-    results = _read_all(paths, frameworks_dir)
-    scored = []
-    for result in results:
+    entries, invalid = [], []
+    for result in _read_stream(paths, frameworks_dir, jobs, "Scoring"):
         if not result.valid:
             echo_problems(result.report.errors)
+            invalid.append(result.path)
             continue
-        scored.append(score_response(result.response, result.framework))
+        scores = score_response(result.response, result.framework)
+        if as_json:
+            entries.append(scores.to_dict(explain))
+        elif explain:
+            for line in explain_lines(scores):
+                click.echo(line)
+        else:
+            _score_text(scores)
     if as_json:
-        emit_json({"responses": [s.to_dict(explain) for s in scored],
-                   "invalid": [r.path for r in results if not r.valid]})
-    else:
-        for scores in scored:
-            if explain:
-                for line in explain_lines(scores):
-                    click.echo(line)
-            else:
-                _score_text(scores)
-    raise SystemExit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)
+        emit_json({"responses": entries, "invalid": invalid})
+    raise SystemExit(EXIT_PROBLEMS if invalid else EXIT_OK)
 
 
 @click.command()
@@ -100,11 +106,12 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, explain: bool, as_json:
 @click.option("--learn-gap", type=click.IntRange(1, 10), default=2, show_default=True,
               help="A member this many levels above all others is someone to learn from.")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
+@jobs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
             quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
             high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
-            force: bool, as_json: bool) -> None:
+            force: bool, jobs: int | None, as_json: bool) -> None:
     """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
     from rubric._io import OutputExists
     from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
@@ -125,7 +132,7 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
         quad = quads.get(quad_name)
         if quad is None:
             fail(f"no Quad named {quad_name!r} in {quads_file}", EXIT_USAGE)
-    results = _read_all(paths, frameworks_dir)
+    results = list(_read_stream(paths, frameworks_dir, jobs, "Reading"))
     for result in results:
         if not result.valid:
             echo_problems(result.report.errors)
@@ -165,8 +172,9 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
 @quads_option
 @frameworks_option
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@jobs_option
 def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks_dir: Path,
-             force: bool) -> None:
+             force: bool, jobs: int | None) -> None:
     """Every authority's indicator scores with national and family-group medians."""
     from rubric._io import OutputExists
     from rubric.compare.national import national_overview
@@ -176,8 +184,7 @@ def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks
     if output.exists() and not force:
         fail_exists(output)
     quads = load_quads(quads_file) if quads_file.exists() else None
-    results = _read_all(paths, frameworks_dir)
-    outcome = national_overview(results, quads)
+    outcome = national_overview(_read_stream(paths, frameworks_dir, jobs, "Scoring"), quads)
     echo_problems(outcome.report)
     if outcome.overview is None:
         fail("no national overview could be built (see above)")

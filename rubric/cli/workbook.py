@@ -15,8 +15,12 @@ from rubric.cli._render import (
     emit_json,
     fail,
     fail_exists,
+    progress,
 )
 
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
+    help="Worker processes (default: the number of CPUs; small batches use one).")
 frameworks_option = click.option(
     "--frameworks", "frameworks_dir", type=click.Path(file_okay=False, path_type=Path),
     envvar="RUBRIC_FRAMEWORKS", default="frameworks", show_default=True,
@@ -62,7 +66,7 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
     from rubric.framework.load import load_framework
     from rubric.registry.authorities import all_authorities as every_authority
     from rubric.registry.authorities import find, suggest
-    from rubric.workbook.template import TemplateInfo, write_template
+    from rubric.workbook.template import TemplateInfo, write_templates
 
     if sum(map(bool, (authorities, quad_name, all_authorities))) != 1:
         fail("give exactly one of --authority, --quad or --all", EXIT_USAGE)
@@ -103,15 +107,13 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
                      "authority outside the 32 councils.)", EXIT_USAGE)
 
     several = len(targets) > 1 or output.is_dir() or output.suffix.lower() != ".xlsx"
-    written = []
-    for name, code in targets:
-        path = (output / f"{framework.id}-{framework.version}-{code or _slug(name)}-{cycle}.xlsx"
-                if several else output)
-        try:
-            write_template(framework, TemplateInfo(name, cycle, code), path, force=force)
-        except OutputExists:
-            fail_exists(path)
-        written.append(path)
+    planned = [(TemplateInfo(name, cycle, code),
+                output / f"{framework.id}-{framework.version}-{code or _slug(name)}-{cycle}.xlsx"
+                if several else output) for name, code in targets]
+    try:
+        written = write_templates(framework, planned, force=force)
+    except OutputExists as exc:
+        fail_exists(exc)
     for path in written:
         click.echo(str(path))
     click.echo(f"{len(written)} workbook(s) for {framework.key}, cycle {cycle}", err=True)
@@ -120,27 +122,34 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @frameworks_option
+@jobs_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def validate(paths: tuple[Path, ...], frameworks_dir: Path, as_json: bool) -> None:
+def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
+             as_json: bool) -> None:
     """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
+    from rubric.batch import read_many
     from rubric.framework.store import FrameworkStore
-    from rubric.responses import read_return
 
     files = expand_paths(paths)
     if not files:
         fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
     store = FrameworkStore(frameworks_dir)
-    results = [read_return(path, store) for path in files]
-    if as_json:
-        emit_json({"files": [result.to_dict() for result in results]})
-    else:
-        for result in results:
+    entries, summaries, all_valid = [], [], True
+    with progress(len(files), "Validating") as advance:
+        for result in read_many(files, store, jobs=jobs, on_done=advance):
+            all_valid = all_valid and result.valid
+            if as_json:
+                entries.append(result.to_dict())
+                continue
             echo_problems(result.report)
-        for result in results:
             who = result.provenance.get("authority") or "?"
             what = (f"{result.provenance.get('framework_id')} "
                     f"{result.provenance.get('framework_version')}")
             state = "valid" if result.valid else f"INVALID ({len(result.report.errors)} errors)"
-            click.echo(f"{result.path}: {state}; {who}; {what}; "
-                       f"{len(result.report.warnings)} warning(s)", err=True)
-    raise SystemExit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)
+            summaries.append(f"{result.path}: {state}; {who}; {what}; "
+                             f"{len(result.report.warnings)} warning(s)")
+    if as_json:
+        emit_json({"files": entries})
+    for line in summaries:
+        click.echo(line, err=True)
+    raise SystemExit(EXIT_OK if all_valid else EXIT_PROBLEMS)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rubric.compare.quad import check_compatible
 from rubric.framework.model import Framework
-from rubric.problems import Report
-from rubric.registry.authorities import Authority, find
+from rubric.problems import Location, Report, problem
+from rubric.registry.authorities import Authority, all_authorities, find
 from rubric.registry.quads import QuadsResult
 from rubric.responses import ReadResult
 from rubric.scoring import Scores, score_response
@@ -60,31 +60,49 @@ class NationalResult:
     report: Report
 
 
-def national_overview(results: list[ReadResult], quads: QuadsResult | None = None, *,
+def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None = None, *,
                       generated_at: dt.datetime | None = None) -> NationalResult:
-    """Score every return and summarise each indicator nationally and per family group."""
-    report = check_compatible(results) if len(results) > 1 else Report()
+    """Score every return and summarise each indicator nationally and per family group.
+
+    ``results`` may be a stream: only each return's scores are kept, not its texts.
+    """
+    report = Report()
+    overview: NationalOverview | None = None
+    first: tuple[str, str, str] | None = None
+    seen: dict[str, str] = {}
     for result in results:
-        if not result.valid:
-            report.extend(result.report.errors[:1])
-    if not report.valid or not results or results[0].framework is None:
-        return NationalResult(None, report)
-    framework = results[0].framework
-    overview = NationalOverview(framework, generated_at or dt.datetime.now(dt.UTC).replace(
-        microsecond=0))
-    for result in results:
-        assert result.response is not None
-        authority = find(result.response.authority_code) or find(result.response.authority)
-        quad = quads.quad_of(authority, result.response.cycle or None) \
-            if quads and authority else None
+        if not result.valid or result.response is None or result.framework is None:
+            report.add(problem("compare-invalid-return", Location(result.path),
+                               errors=len(result.report.errors)))
+            continue
+        response = result.response
+        key = (response.framework_id, response.framework_version, response.framework_hash)
+        if first is None:
+            first = key
+            overview = NationalOverview(result.framework, generated_at or dt.datetime.now(
+                dt.UTC).replace(microsecond=0))
+        elif key != first:
+            report.add(problem("compare-framework-mismatch", Location(result.path),
+                               found=f"{key[0]} {key[1]}", expected=f"{first[0]} {first[1]}",
+                               first="the first return"))
+            continue
+        assert overview is not None
+        authority = find(response.authority_code) or find(response.authority)
+        code = authority.code if authority else response.authority_code or response.authority
+        if code in seen:
+            report.add(problem("compare-duplicate-authority", Location(result.path),
+                               authority=response.authority, first=seen[code]))
+            continue
+        seen[code] = result.path
+        quad = quads.quad_of(authority, response.cycle or None) if quads and authority else None
         overview.rows.append(NationalRow(
-            authority.name if authority else result.response.authority,
-            authority.code if authority else result.response.authority_code,
-            authority.family_group if authority else None,
-            quad.name if quad else None,
-            score_response(result.response, framework)))
+            authority.name if authority else response.authority, code,
+            authority.family_group if authority else None, quad.name if quad else None,
+            score_response(response, overview.framework)))
+    if overview is None or not report.valid:
+        return NationalResult(None, report)
     overview.rows.sort(key=lambda row: (row.family_group or 9, row.authority))
-    for indicator_id in framework.indicator_index:
+    for indicator_id in overview.framework.indicator_index:
         values = {row.code: s.value for row in overview.rows
                   if (s := row.scores.indicator(indicator_id)) and s.value is not None}
         overview.national[indicator_id] = Spread.of(list(values.values()))
@@ -92,8 +110,6 @@ def national_overview(results: list[ReadResult], quads: QuadsResult | None = Non
             members = [values[row.code] for row in overview.rows
                        if row.family_group == group and row.code in values]
             overview.by_family_group.setdefault(group, {})[indicator_id] = Spread.of(members)
-    from rubric.registry.authorities import all_authorities
-
     present = {row.code for row in overview.rows}
     overview.missing = [a for a in all_authorities() if a.code not in present]
     return NationalResult(overview, report)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 
 from rubric.framework.model import Category, Framework, Scale
@@ -107,6 +106,40 @@ def header_matches(cell: Any, column: Column) -> bool:
     return text == header or text.startswith(header + " (")
 
 
+_HEADER_KEYS: dict[int, dict[str, str]] = {}
+
+
+def _header_keys(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Normalised header -> key, per column set (keyed by identity: the sets are constants)."""
+    keys = _HEADER_KEYS.get(id(columns))
+    if keys is None:
+        keys = _HEADER_KEYS[id(columns)] = {normalise(c.header): c.key for c in columns}
+    return keys
+
+
+def header_key(cell: Any, columns: tuple[Column, ...]) -> str | None:
+    """The key of the column whose header ``cell`` holds (suffixes like ``(2024-25)`` allowed)."""
+    if not isinstance(cell, str) or not cell:
+        return None
+    keys = _header_keys(columns)
+    text = normalise(cell)
+    return keys.get(text) or keys.get(text.split(" (", 1)[0])
+
+
+def find_header(rows: list[list[Any]], columns: tuple[Column, ...],
+                required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    """The first row (within :data:`HEADER_SEARCH_ROWS`) holding all ``required`` headers."""
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for c, value in enumerate(row):
+            key = header_key(value, columns)
+            if key is not None:
+                found.setdefault(key, c)
+        if all(key in found for key in required):
+            return r, found
+    return None
+
+
 def previous_cycle(cycle: str) -> str:
     """``2025-26`` -> ``2024-25``; anything else -> ``previous year``."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", cycle)
@@ -139,8 +172,15 @@ def level_choices(scale: Scale) -> list[str]:
     return [*levels, scale.not_applicable.label, scale.not_evaluated.label]
 
 
-@cache
+_LOOKUPS: dict[int, tuple[Scale, dict[str, LevelAnswer]]] = {}
+
+
 def _level_lookup(scale: Scale) -> dict[str, LevelAnswer]:
+    """Accepted spellings -> answer, built once per scale (keyed by identity: hashing a frozen
+    model walks all its fields, which would cost more than the lookup saves)."""
+    cached = _LOOKUPS.get(id(scale))
+    if cached is not None and cached[0] is scale:
+        return cached[1]
     lookup: dict[str, LevelAnswer] = {}
     for level in scale.levels:
         answer = LevelAnswer(value=level.value)
@@ -155,6 +195,7 @@ def _level_lookup(scale: Scale) -> dict[str, LevelAnswer]:
         lookup[normalise(answer.label)] = LevelAnswer(special=special)  # type: ignore[arg-type]
     for form in ("n/a", "na", "n.a."):
         lookup.setdefault(form, LevelAnswer(special="not_applicable"))
+    _LOOKUPS[id(scale)] = (scale, lookup)
     return lookup
 
 

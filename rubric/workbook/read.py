@@ -47,26 +47,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_PLAIN_TYPES = frozenset({str, float})
+
+
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Drop trailing empty cells and rows, so both engines agree on a sheet's extent."""
     trimmed = []
     for row in rows:
-        cells = [_plain(v) for v in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        trimmed.append(cells)
+        cells = row if set(map(type, row)) <= _PLAIN_TYPES else [_plain(v) for v in row]
+        end = len(cells)
+        while end and cells[end - 1] == "":
+            end -= 1
+        trimmed.append(cells[:end] if end != len(cells) else cells)
     while trimmed and not trimmed[-1]:
         trimmed.pop()
     return trimmed
 
 
-def _read_calamine(path: Path) -> list[Sheet]:
+def _read_calamine(path: Path, skip: frozenset[str]) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
     sheets = []
     for meta in book.sheets_metadata:
-        if "WorkSheet" not in str(meta.typ):
+        if "WorkSheet" not in str(meta.typ) or meta.name in skip:
             continue
         visible = str(meta.visible).rsplit(".", 1)[-1].lower()
         data = book.get_sheet_by_name(meta.name)
@@ -78,13 +82,15 @@ def _read_calamine(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _read_openpyxl(path: Path) -> list[Sheet]:
+def _read_openpyxl(path: Path, skip: frozenset[str]) -> list[Sheet]:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheets = []
         for sheet in book.worksheets:
+            if sheet.title in skip:
+                continue
             if (sheet.max_row or 0) > MAX_ROWS:
                 raise _TooManyRows(sheet.title, sheet.max_row)
             rows = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -102,16 +108,18 @@ class _TooManyRows(Exception):
 
 
 def read_workbook(
-    path: str | Path, *, engine: Engine = "calamine", limits: ZipLimits = DEFAULT_LIMITS
+    path: str | Path, *, engine: Engine = "calamine", limits: ZipLimits = DEFAULT_LIMITS,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[RawWorkbook | None, list[Problem]]:
-    """Check ``path`` is safe, then read every worksheet's values; never raises on bad input."""
+    """Check ``path`` is safe, then read every worksheet's values (but those named in ``skip``);
+    never raises on bad input."""
     path = Path(path)
     problems = check_workbook_file(path, limits)
     if problems:
         return None, problems
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
     try:
-        sheets = reader(path)
+        sheets = reader(path, skip)
     except _TooManyRows as exc:
         return None, [problem("sheet-too-large", Location(str(path), sheet=exc.sheet),
                               part=exc.sheet, rows=exc.rows, limit=MAX_ROWS)]

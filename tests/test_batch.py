@@ -1,0 +1,53 @@
+"""Many returns and many templates: the same answers however they are produced."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+from rubric.batch import FILES_PER_WORKER, effective_jobs, read_many
+from rubric.framework.store import FrameworkStore
+from rubric.responses import read_return
+from rubric.workbook.template import TemplateInfo, write_templates
+from tests.conftest import FRAMEWORKS, ROOT
+from tests.workbooks import demo_framework
+
+STORE = FrameworkStore(FRAMEWORKS)
+
+
+def test_small_batches_stay_in_one_process() -> None:
+    assert effective_jobs(None, 4) == 1
+    assert effective_jobs(2, FILES_PER_WORKER * 2) == 2
+    assert effective_jobs(8, FILES_PER_WORKER * 3) == 3
+    assert effective_jobs(1, 10_000) == 1
+
+
+def test_two_workers_give_the_same_results_in_order(tmp_path: Path) -> None:
+    examples = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))
+    paths = []
+    for n in range(FILES_PER_WORKER * 2):
+        target = tmp_path / f"r{n:03}.xlsx"
+        shutil.copy(examples[n % len(examples)], target)
+        paths.append(target)
+    (tmp_path / "r007.xlsx").write_text("broken")
+    parallel = list(read_many(paths, STORE, jobs=2))
+    serial = [read_return(path, STORE) for path in paths]
+    assert [r.path for r in parallel] == [str(p) for p in paths]
+    assert [r.response for r in parallel] == [r.response for r in serial]
+    assert [r.report.codes() for r in parallel] == [r.report.codes() for r in serial]
+    assert all(r.framework is not None for r in parallel if r.response is not None)
+    assert parallel[7].report.codes() == ["workbook-not-xlsx"]
+
+
+def test_stamped_templates_carry_each_authority_exactly(tmp_path: Path) -> None:
+    names = [("Perth & Kinross <test>", "PKN"), ('Quote "and" apostrophe\'s', "")]
+    targets = [(TemplateInfo(name, "2025-26", code), tmp_path / f"{n}.xlsx")
+               for n, (name, code) in enumerate(names)]
+    write_templates(demo_framework(), targets)
+    for (name, code), (_, path) in zip(names, targets, strict=True):
+        result = read_return(path, STORE)
+        assert result.valid, [str(p) for p in result.report]
+        assert (result.response.authority, result.response.authority_code) == (name, code)
+        with zipfile.ZipFile(path) as archive:
+            assert not any(b"@@rubric" in archive.read(n) for n in archive.namelist())
