@@ -142,11 +142,15 @@ class _Reader:
         self.file = str(book.path)
         self.themes: dict[str, ThemeAnswer] = {}
         self.measures: dict[str, MeasureValue] = {}
-        self.first_seen: dict[str, str] = {}
+        self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
 
     def at(self, sheet: Sheet, row: int, column: int) -> Location:
         return Location(self.file, sheet=sheet.name, cell=layout.cell_name(row, column))
+
+    def first(self, item_id: str) -> str:
+        sheet, row, column = self.first_seen[item_id]
+        return f"{sheet}!{layout.cell_name(row, column)}"
 
     def add(self, code: str, sheet: Sheet, row: int, column: int, **context: Any) -> None:
         self.report.add(problem(code, self.at(sheet, row, column), **context))
@@ -181,6 +185,7 @@ class _Reader:
 
     def _read_theme_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
         id_col, level_col = columns["id"], columns["level"]
+        level_at = f"{sheet.name}!{layout.column_letter(level_col)}"
         text_cols = [columns[key] for key in layout.THEME_TEXT_KEYS]
         answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
         last_known = max(columns.values())
@@ -193,7 +198,7 @@ class _Reader:
             if row_id in themes:
                 texts = [_text(row[c]) if c < width else "" for c in text_cols]
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
-                            texts, columns)
+                            texts, columns, f"{level_at}{r + 1}")
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -207,12 +212,12 @@ class _Reader:
                                                     *range(last_known + 1, width)])
 
     def _theme(self, sheet: Sheet, r: int, theme_id: str, raw_level: Any, texts: list[str],
-               columns: dict[str, int]) -> None:
+               columns: dict[str, int], level_cell: str) -> None:
         if theme_id in self.first_seen:
             self.add("id-duplicated", sheet, r, columns["id"], id=theme_id,
-                     first=self.first_seen[theme_id])
+                     first=self.first(theme_id))
             return
-        self.first_seen[theme_id] = f"{sheet.name}!{layout.cell_name(r, columns['id'])}"
+        self.first_seen[theme_id] = (sheet.name, r, columns["id"])
         answer = layout.LevelAnswer()
         if not layout.is_blank(raw_level):
             scale = self.framework.scale
@@ -226,8 +231,7 @@ class _Reader:
         # Every value here was built by this reader from plain cells: no need to re-validate.
         self.themes[theme_id] = ThemeAnswer.model_construct(
             id=theme_id, level=answer.value, special=answer.special, evidence=evidence,
-            strengths=strengths, next_steps=next_steps,
-            cell=f"{sheet.name}!{layout.cell_name(r, columns['level'])}")
+            strengths=strengths, next_steps=next_steps, cell=level_cell)
 
     def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: Iterable[int]) -> None:
         for c in sorted(columns):
@@ -252,9 +256,9 @@ class _Reader:
                 continue
             if measure_id in self.first_seen:
                 self.add("id-duplicated", sheet, r, columns["id"], id=measure_id,
-                         first=self.first_seen[measure_id])
+                         first=self.first(measure_id))
                 continue
-            self.first_seen[measure_id] = f"{sheet.name}!{layout.cell_name(r, columns['id'])}"
+            self.first_seen[measure_id] = (sheet.name, r, columns["id"])
             values: dict[str, float | None] = {}
             for key in ("baseline", "current"):
                 parsed = parse_number(cell(key))

@@ -126,6 +126,19 @@ def aggregate(rule: str, values: list[float], weights: list[float]) -> float:
     raise ValueError(f"unknown aggregation rule {rule!r}")
 
 
+_REASONS: dict[int, tuple[Any, dict[int, tuple[str, str]]]] = {}
+
+
+def _level_reasons(scale: Any) -> dict[int, tuple[str, str]]:
+    """Level -> (label, reason), once per scale (by identity; see layout._level_lookup)."""
+    cached = _REASONS.get(id(scale))
+    if cached is None or cached[0] is not scale:
+        cached = (scale, {lv.value: (lv.label, f"level {lv.value} ({lv.label})")
+                          for lv in scale.levels})
+        _REASONS[id(scale)] = cached
+    return cached[1]
+
+
 def _theme_score(framework: Framework, theme_id: str, title: str,
                  answer: ThemeAnswer | None) -> ThemeScore:
     scale = framework.scale
@@ -134,9 +147,9 @@ def _theme_score(framework: Framework, theme_id: str, title: str,
         return ThemeScore(theme_id, title, "unanswered", None, None, None, "no level given",
                           evidence)
     if answer.level is not None:
-        label = scale.by_value[answer.level].label
+        label, reason = _level_reasons(scale)[answer.level]
         return ThemeScore(theme_id, title, "scored", float(answer.level), answer.level, label,
-                          f"level {answer.level} ({label})", evidence)
+                          reason, evidence)
     special = scale.not_applicable if answer.special == "not_applicable" else scale.not_evaluated
     if special.scoring == "exclude":
         return ThemeScore(theme_id, title, "excluded", None, None, special.label,

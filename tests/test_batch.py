@@ -51,3 +51,14 @@ def test_stamped_templates_carry_each_authority_exactly(tmp_path: Path) -> None:
         assert (result.response.authority, result.response.authority_code) == (name, code)
         with zipfile.ZipFile(path) as archive:
             assert not any(b"@@rubric" in archive.read(n) for n in archive.namelist())
+
+
+def test_workers_can_send_back_only_what_a_command_needs(tmp_path: Path) -> None:
+    from rubric.batch import report_only, with_scores
+
+    examples = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))
+    paths = [examples[n % 4] for n in range(FILES_PER_WORKER * 2)]
+    light = list(read_many(paths, STORE, jobs=2, work=report_only))
+    assert all(r.valid and r.response.themes == {} for r in light)
+    scored = list(read_many(paths, STORE, jobs=2, work=with_scores))
+    assert [s.overall.rounded for _, s in scored[:4]] == [4.7, 4.0, 3.0, 5.3]

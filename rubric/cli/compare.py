@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,9 +26,10 @@ quads_option = click.option(
 
 
 def _read_stream(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
-                 label: str) -> Iterator:
-    """Validated returns, streamed in input order, with a progress bar on a terminal."""
-    from rubric.batch import read_many
+                 label: str, work: Any = None) -> Iterator:
+    """Validated returns (or ``work`` applied to each), streamed in input order, with a
+    progress bar on a terminal."""
+    from rubric.batch import read_many, whole
     from rubric.framework.store import FrameworkStore
 
     files = expand_paths(paths)
@@ -35,7 +37,7 @@ def _read_stream(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None
         fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
     store = FrameworkStore(frameworks_dir)
     with progress(len(files), label) as advance:
-        yield from read_many(files, store, jobs=jobs, on_done=advance)
+        yield from read_many(files, store, jobs=jobs, work=work or whole, on_done=advance)
 
 
 def _score_text(scores) -> None:
@@ -64,15 +66,15 @@ def _fmt(value: float | None) -> str:
 def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, explain: bool,
           as_json: bool) -> None:
     """Score returns per theme, indicator, key area and overall, by the framework's rules."""
-    from rubric.scoring import explain_lines, score_response
+    from rubric.batch import with_scores
+    from rubric.scoring import explain_lines
 
     entries, invalid = [], []
-    for result in _read_stream(paths, frameworks_dir, jobs, "Scoring"):
-        if not result.valid:
+    for result, scores in _read_stream(paths, frameworks_dir, jobs, "Scoring", with_scores):
+        if scores is None:
             echo_problems(result.report.errors)
             invalid.append(result.path)
             continue
-        scores = score_response(result.response, result.framework)
         if as_json:
             entries.append(scores.to_dict(explain))
         elif explain:

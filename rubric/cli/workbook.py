@@ -127,7 +127,7 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
 def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
              as_json: bool) -> None:
     """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
-    from rubric.batch import read_many
+    from rubric.batch import read_many, report_only
     from rubric.framework.store import FrameworkStore
 
     files = expand_paths(paths)
@@ -136,7 +136,7 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
     store = FrameworkStore(frameworks_dir)
     entries, summaries, all_valid = [], [], True
     with progress(len(files), "Validating") as advance:
-        for result in read_many(files, store, jobs=jobs, on_done=advance):
+        for result in read_many(files, store, jobs=jobs, work=report_only, on_done=advance):
             all_valid = all_valid and result.valid
             if as_json:
                 entries.append(result.to_dict())
