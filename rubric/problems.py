@@ -114,6 +114,12 @@ _define("challenge-questions-missing", W, "indicator {id!r} has no challenge que
         "Add 'How well do we ...?' questions to the indicator or its themes.")
 _define("duplicate-title", W, "the title {title!r} is used by {first!r} too",
         "Give each item a distinct title so people can tell them apart.")
+_define("alias-clash", E, "the alias {alias!r} of {id!r} is {what}",
+        "An alias names a former id: it may not be a current id or another item's alias.")
+_define("retired-id-in-use", E, "the id {id!r} is retired (since {since}) but used again",
+        "Retired ids are never reused: choose a new id.")
+_define("reference-unknown", E, "{what} refers to {ref!r}, which is not in this framework",
+        "Use the id of an item in this version.")
 _define("control-characters", E, "this text contains control characters ({chars})",
         "Remove them; they cannot be written into a workbook.")
 

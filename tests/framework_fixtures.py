@@ -59,6 +59,13 @@ EDITS: dict[str, tuple[list[tuple[str, str]], int | None]] = {
                                       "- id: \"2.1.1\"", "        themes:\n          - id: "
                                       "\"2.1.1\"")], 55),
     "duplicate-title": ([("title: Planning for improvement", "title: Shared Vision")], 69),
+    "alias-clash": ([('            title: Closing the gap\n', '            title: Closing the gap\n'
+                                   '            aliases: ["1.1.1"]\n')], 48),
+    "retired-id-in-use": ([("measures:\n  - id: leavers", 'retired:\n  - id: "2.1.2"\n    since: '
+                            '"1.0.0"\nmeasures:\n  - id: leavers')], 75),
+    "reference-unknown": ([("measures:\n  - id: leavers", 'mappings:\n  - from_version: "0.9.0"\n'
+                            '    old: "3.1"\n    new: ["3.1"]\n    relation: equal\n'
+                            'measures:\n  - id: leavers')], 77),
     "control-characters": ([("title: Closing the gap", 'title: "Closing\\x07the gap"')], 47),
 }
 

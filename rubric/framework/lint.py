@@ -169,6 +169,42 @@ def check_measures(framework: Framework, source: SourceMap) -> Iterator[Problem]
                               id=item.id, measure=measure_id)
 
 
+def check_versions(framework: Framework, source: SourceMap) -> Iterator[Problem]:
+    """Aliases, tombstones and mappings must point the right way and never collide."""
+    current = {item.id for _, _, item in _walk(framework)}
+    aliases: dict[str, str] = {}
+    for _, path, item in _walk(framework):
+        for n, alias in enumerate(item.aliases):
+            where = source.locate((*path, "aliases", n))
+            if alias in current:
+                yield problem("alias-clash", where, alias=alias, id=item.id,
+                              what="a current id")
+            elif alias in aliases:
+                yield problem("alias-clash", where, alias=alias, id=item.id,
+                              what=f"also an alias of {aliases[alias]!r}")
+            aliases[alias] = item.id
+    for n, tomb in enumerate(framework.retired):
+        if tomb.id in current:
+            yield problem("retired-id-in-use", source.locate(("retired", n, "id")), id=tomb.id,
+                          since=tomb.since)
+        for m, ref in enumerate(tomb.replaced_by):
+            if ref not in current:
+                yield problem("reference-unknown", source.locate(("retired", n, "replaced_by",
+                                                                   m)),
+                              what=f"retired {tomb.id!r}", ref=ref)
+        if not SEMVER.match(tomb.since):
+            yield problem("version-invalid", source.locate(("retired", n, "since")),
+                          value=tomb.since)
+    for n, mapping in enumerate(framework.mappings):
+        for m, ref in enumerate(mapping.new):
+            if ref not in current:
+                yield problem("reference-unknown", source.locate(("mappings", n, "new", m)),
+                              what=f"the mapping of {mapping.old!r}", ref=ref)
+        if not SEMVER.match(mapping.from_version):
+            yield problem("version-invalid", source.locate(("mappings", n, "from_version")),
+                          value=mapping.from_version)
+
+
 def _texts(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
     if isinstance(value, str):
         yield path, value
@@ -198,6 +234,7 @@ CHECKS: tuple[Check, ...] = (
     check_titles,
     check_illustrations,
     check_measures,
+    check_versions,
     check_text,
 )
 

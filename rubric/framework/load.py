@@ -50,6 +50,7 @@ class LoadResult:
     path: str
     framework: Framework | None
     report: Report = field(default_factory=Report)
+    source: SourceMap | None = None  # where each value stood, for later reports (diff)
 
     @property
     def valid(self) -> bool:
@@ -147,6 +148,7 @@ def load_framework_text(text: str, path: str) -> LoadResult:
 def _load_text(text: str, path: str) -> LoadResult:
     result = LoadResult(path, None)
     parsed = parse_yaml(text, path)
+    result.source = parsed.source
     result.report.extend(parsed.problems)
     if parsed.problems and parsed.data is None:
         return result

@@ -103,6 +103,7 @@ class Scale(StrictModel):
 
 class Theme(StrictModel):
     id: Id
+    aliases: Seq[Id] = ()  # former ids: answers under them carry over
     title: Text
     description: Text | None = None
     illustrations: dict[int, Text] = Field(default_factory=dict)
@@ -114,6 +115,7 @@ class Theme(StrictModel):
 
 class Indicator(StrictModel):
     id: Id
+    aliases: Seq[Id] = ()  # former ids: answers under them carry over
     title: Text
     description: Text | None = None
     weight: Weight = 1.0
@@ -125,6 +127,7 @@ class Category(StrictModel):
     """A key area: a group of indicators reported together."""
 
     id: Id
+    aliases: Seq[Id] = ()
     title: Text
     description: Text | None = None
     weight: Weight = 1.0
@@ -135,6 +138,7 @@ class Measure(StrictModel):
     """A number reported beside the judgements, e.g. positive destinations of leavers."""
 
     id: Id
+    aliases: Seq[Id] = ()
     title: Text
     indicator: Id
     unit: Text
@@ -158,6 +162,34 @@ class Scoring(StrictModel):
     min_answered_share: Annotated[float, Field(gt=0, le=1)] = 0.5
 
 
+Relation = Literal["equal", "subset", "superset", "overlap"]
+
+
+class Retired(StrictModel):
+    """A tombstone: an id that existed in an earlier version and must not come back."""
+
+    id: Id
+    since: Text  # the version that removed it
+    replaced_by: Seq[Id] = ()
+    reason: Text | None = None
+
+
+class Mapping(StrictModel):
+    """How an earlier version's item relates to this version's (for splits and merges).
+
+    ``relation`` reads from old to new: ``equal`` (same scope), ``subset`` (the old item is part
+    of the new one), ``superset`` (the old item was split; the new one is part of it),
+    ``overlap`` (partly the same). Answers are carried along every mapping; anything but
+    ``equal`` is marked for review.
+    """
+
+    from_version: Text
+    old: Id
+    new: Seq[Id]
+    relation: Relation
+    note: Text | None = None
+
+
 class ChangelogEntry(StrictModel):
     version: Text
     date: Annotated[dt.date, Field(strict=False)] | None = None
@@ -175,6 +207,8 @@ class Framework(StrictModel):
     categories: Seq[Category]
     measures: Seq[Measure] = ()
     scoring: Scoring = Field(default_factory=Scoring)
+    retired: Seq[Retired] = ()
+    mappings: Seq[Mapping] = ()
     changelog: Seq[ChangelogEntry] = ()
 
     def indicators(self) -> Iterator[Indicator]:
@@ -209,8 +243,12 @@ class Framework(StrictModel):
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the framework's content, changelog aside, independent of YAML layout."""
-        body = self.model_dump_json(exclude={"changelog"})
+        """SHA-256 of the framework's content, changelog aside, independent of YAML layout.
+
+        Defaults are left out, so a later rubric that adds an optional field (with a default)
+        does not change the hash of an unchanged framework, and its old returns still match.
+        """
+        body = self.model_dump_json(exclude={"changelog"}, exclude_defaults=True)
         return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
 
     @property
