@@ -61,6 +61,7 @@ class Response(_Frozen):
     authority_code: str = ""
     cycle: str = ""
     created_at: str = ""
+    migrated_from: str = ""  # "<framework id> <version>" of the return this was migrated from
     themes: dict[str, ThemeAnswer]
     measures: dict[str, MeasureValue] = {}
 
@@ -412,6 +413,7 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         authority_code=provenance.get("authority_code", ""),
         cycle=provenance.get("cycle", ""),
         created_at=provenance.get("created_at", ""),
+        migrated_from=provenance.get("migrated_from", ""),
         themes=ordered,
         measures=reader.measures,
     )

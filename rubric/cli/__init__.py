@@ -12,7 +12,7 @@ from rubric._version import __version__
 from rubric.cli.compare import compare, national, score
 from rubric.cli.framework import framework
 from rubric.cli.registry import authorities, quads
-from rubric.cli.workbook import template, validate
+from rubric.cli.workbook import migrate, template, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,7 +25,8 @@ def main() -> None:
     """
 
 
-for command in (framework, template, validate, score, compare, national, authorities, quads):
+for command in (framework, template, validate, score, compare, national, migrate, authorities,
+                quads):
     main.add_command(command)
 
 __all__ = ["main"]

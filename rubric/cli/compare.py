@@ -107,13 +107,15 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
               help="A theme every member rates at or below this is a shared priority.")
 @click.option("--learn-gap", type=click.IntRange(1, 10), default=2, show_default=True,
               help="A member this many levels above all others is someone to learn from.")
+@click.option("--migrate", "migrate_versions", is_flag=True,
+              help="Bring returns on older framework versions to the newest one first.")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @jobs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
             quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
             high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
-            force: bool, jobs: int | None, as_json: bool) -> None:
+            migrate_versions: bool, force: bool, jobs: int | None, as_json: bool) -> None:
     """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
     from rubric._io import OutputExists
     from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
@@ -138,14 +140,22 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     for result in results:
         if not result.valid:
             echo_problems(result.report.errors)
+    notes: list[str] = []
+    if migrate_versions:
+        from rubric.migrate import migrate_to_newest
+
+        results, notes = migrate_to_newest(results)
     settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
                                  thin_evidence_words=thin_evidence_words,
                                  weak_level=weak_level, learn_gap=learn_gap)
     outcome = compare_returns(results, quad=quad, settings=settings)
     echo_problems(outcome.report)
     if outcome.comparison is None:
-        fail("the returns cannot be compared (see above)")
+        hint = "" if migrate_versions or "compare-framework-mismatch" not in \
+            outcome.report.codes() else "; --migrate brings every return to the newest version"
+        fail(f"the returns cannot be compared (see above){hint}")
     comparison = outcome.comparison
+    comparison.notes.extend(notes)
     try:
         write_comparison_xlsx(comparison, output, force=force)
         if html_path is not None:

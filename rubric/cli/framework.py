@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from rubric.cli._render import (
     fail,
     fail_exists,
 )
+
+if TYPE_CHECKING:
+    from rubric.framework.load import LoadResult
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -142,6 +146,77 @@ def schema(output: Path | None, force: bool) -> None:
     text = json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text, force=force)
+    except OutputExists:
+        fail_exists(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _load_pair(old: Path, new: Path) -> list[LoadResult]:
+    from rubric.framework.load import load_framework
+
+    loaded = [load_framework(old), load_framework(new)]
+    for result in loaded:
+        if not result.valid:
+            echo_problems(result.report)
+            fail(f"{result.path} has errors; fix them before comparing versions")
+    return loaded
+
+
+@framework.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True,
+              help="Exit 1 when NEW's version bump is smaller than its changes require, or "
+              "reworded text is not acknowledged (for framework editors' CI).")
+@_json_option
+def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
+    """Every change from OLD to NEW: input and output impact, severity, semantic drift."""
+    from rubric.framework.diff import diff_frameworks
+
+    result = diff_frameworks(*_load_pair(old, new))
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for change in result.changes:
+            flags = [("input: migrate" if change.input_breaks else "input: ok"),
+                     ("output: not comparable" if not change.output_comparable
+                      else "output: comparable")]
+            if change.drift:
+                flags.append("DRIFT (acknowledged)" if change.acknowledged else "DRIFT")
+            where = change.new_location or change.old_location
+            click.echo(f"{change.severity:<5} {change.kind:<22} {change.item:<16} "
+                       f"{change.detail} [{'; '.join(flags)}] {where}")
+        click.echo(f"{len(result.changes)} change(s); required bump {result.required_bump}, "
+                   f"actual {result.actual_bump} ({result.old.version} -> "
+                   f"{result.new.version})", err=True)
+        if result.unacknowledged_drift:
+            click.echo(f"{len(result.unacknowledged_drift)} reworded item(s) to acknowledge: "
+                       "list them under 'acknowledged:' in the new version's changelog entry "
+                       "once you have checked they still mean the same.", err=True)
+    if check and not result.ok:
+        reason = ("the version bump is smaller than the changes require"
+                  if not result.bump_ok else "reworded text is not acknowledged")
+        fail(f"check failed: {reason}")
+    raise SystemExit(EXIT_OK)
+
+
+@framework.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the changelog (Markdown) here instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def changelog(old: Path, new: Path, output: Path | None, force: bool) -> None:
+    """A readable changelog from OLD to NEW, grouped by severity."""
+    from rubric._io import OutputExists, write_text_atomic
+    from rubric.framework.diff import changelog_markdown, diff_frameworks
+
+    text = changelog_markdown(diff_frameworks(*_load_pair(old, new)))
+    if output is None:
+        click.echo(text)
         return
     try:
         write_text_atomic(output, text, force=force)

@@ -153,3 +153,52 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
     for line in summaries:
         click.echo(line, err=True)
     raise SystemExit(EXIT_OK if all_valid else EXIT_PROBLEMS)
+
+
+@click.command()
+@click.argument("return_path", metavar="RETURN", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The framework file (the new version) to carry the answers to.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new workbook (.xlsx).")
+@frameworks_option
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print where every answer went as JSON.")
+def migrate(return_path: Path, target: Path, output: Path, frameworks_dir: Path, force: bool,
+            as_json: bool) -> None:
+    """Carry a return's answers to another framework version; nothing is dropped."""
+    from rubric._io import OutputExists
+    from rubric.framework.load import load_framework
+    from rubric.framework.store import FrameworkStore
+    from rubric.migrate import CARRIED_OVER_SHEET, migrate_response, write_migrated_workbook
+    from rubric.responses import read_return
+
+    if output.exists() and not force:
+        fail_exists(output)
+    loaded = load_framework(target)
+    if not loaded.valid or loaded.framework is None:
+        echo_problems(loaded.report)
+        fail(f"{target} has errors")
+    result = read_return(return_path, FrameworkStore(frameworks_dir))
+    if not result.valid or result.response is None or result.framework is None:
+        echo_problems(result.report)
+        fail(f"{return_path} is not a valid return; fix it before migrating")
+    new = loaded.framework
+    if result.framework.id != new.id:
+        fail(f"{return_path} is a {result.framework.id} return; {target} is {new.id}",
+             EXIT_USAGE)
+    migration = migrate_response(result.response, result.framework, new)
+    try:
+        write_migrated_workbook(migration, result.framework, new, output, force=force)
+    except OutputExists:
+        fail_exists(output)
+    if as_json:
+        emit_json(migration.to_dict())
+        return
+    for placement in migration.placements:
+        if placement.how not in {"same"}:
+            note = " (review)" if placement.review else ""
+            target_id = placement.new_id or CARRIED_OVER_SHEET
+            click.echo(f"{placement.old_id} -> {target_id}: {placement.how}{note}"
+                       f"{': ' + placement.why if placement.why else ''}")
+    click.echo(f"{migration.summary}; wrote {output}")

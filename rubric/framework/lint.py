@@ -26,15 +26,8 @@ Check = Callable[[Framework, SourceMap], Iterator[Problem]]
 
 def _walk(framework: Framework) -> Iterator[tuple[str, Path, Any]]:
     """Every identified item with its kind and model path, in document order."""
-    for c, category in enumerate(framework.categories):
-        yield "category", ("categories", c), category
-        for i, indicator in enumerate(category.indicators):
-            ipath = ("categories", c, "indicators", i)
-            yield "indicator", ipath, indicator
-            for t, theme in enumerate(indicator.themes):
-                yield "theme", (*ipath, "themes", t), theme
-    for m, measure in enumerate(framework.measures):
-        yield "measure", ("measures", m), measure
+    for kind, path, item, _ in framework.walk():
+        yield kind, path, item
 
 
 def check_version(framework: Framework, source: SourceMap) -> Iterator[Problem]:

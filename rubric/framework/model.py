@@ -194,6 +194,9 @@ class ChangelogEntry(StrictModel):
     version: Text
     date: Annotated[dt.date, Field(strict=False)] | None = None
     changes: Seq[Text]
+    # Items whose reworded text (same level, new words) the editor has checked still means the
+    # same: ids, or "scale:<value>" for a level's label or meaning. See framework diff.
+    acknowledged: Seq[Text] = ()
 
 
 class Framework(StrictModel):
@@ -210,6 +213,18 @@ class Framework(StrictModel):
     retired: Seq[Retired] = ()
     mappings: Seq[Mapping] = ()
     changelog: Seq[ChangelogEntry] = ()
+
+    def walk(self) -> Iterator[tuple[str, tuple[Any, ...], Any, str | None]]:
+        """Every identified item: (kind, model path, item, parent id), in document order."""
+        for c, category in enumerate(self.categories):
+            yield "category", ("categories", c), category, None
+            for i, indicator in enumerate(category.indicators):
+                ipath = ("categories", c, "indicators", i)
+                yield "indicator", ipath, indicator, category.id
+                for t, theme in enumerate(indicator.themes):
+                    yield "theme", (*ipath, "themes", t), theme, indicator.id
+        for m, measure in enumerate(self.measures):
+            yield "measure", ("measures", m), measure, measure.indicator
 
     def indicators(self) -> Iterator[Indicator]:
         for category in self.categories:

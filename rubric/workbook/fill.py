@@ -7,7 +7,7 @@ Used to build the example returns and test fixtures, and by any tool that prefil
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ def fill_workbook(
     measures: Answers | None = None,
     *,
     force: bool = False,
+    before_save: Callable[[Any], None] | None = None,
 ) -> Path:
     """Copy ``source`` to ``target`` with answers written into the rows of their ids.
 
@@ -69,6 +70,8 @@ def fill_workbook(
                     put_text(cell, value)
     if pending_themes or pending_measures:
         raise KeyError(f"no rows for: {sorted([*pending_themes, *pending_measures])}")
+    if before_save is not None:
+        before_save(book)
     with atomic_output(target, force=force) as temporary:
         book.save(temporary)
     return Path(target)

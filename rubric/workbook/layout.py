@@ -20,7 +20,9 @@ MEASURES_SHEET = "Measures"
 PROGRESS_SHEET = "Progress"
 PROVENANCE_SHEET = "_rubric"
 LISTS_SHEET = "_lists"
-SUPPORT_SHEETS = (INSTRUCTIONS_SHEET, PROGRESS_SHEET, PROVENANCE_SHEET, LISTS_SHEET)
+CARRIED_OVER_SHEET = "Carried over"  # answers a migration could not place (never read back)
+SUPPORT_SHEETS = (INSTRUCTIONS_SHEET, PROGRESS_SHEET, PROVENANCE_SHEET, LISTS_SHEET,
+                  CARRIED_OVER_SHEET)
 
 # Rows above the table on a key-area sheet: 1 title, 2 guidance, 3 blank, 4 header.
 HEADER_ROW = 4
@@ -70,6 +72,7 @@ PROVENANCE_KEYS = (
     "cycle",
     "generator",
     "created_at",
+    "migrated_from",  # "<framework id> <version>" when the return was migrated; else empty
 )
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")

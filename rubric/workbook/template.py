@@ -51,6 +51,7 @@ class TemplateInfo:
     cycle: str
     authority_code: str = ""
     created_at: dt.datetime | None = None
+    migrated_from: str = ""
 
 
 def _lines(text: str, width: float) -> int:
@@ -318,6 +319,7 @@ class _TemplateWriter:
             "cycle": self.info.cycle,
             "generator": f"rubric {__version__}",
             "created_at": created.isoformat(),
+            "migrated_from": self.info.migrated_from,
         }
         for row, key in enumerate(layout.PROVENANCE_KEYS, start=1):
             put_text(sheet.cell(row, 1), key)
@@ -337,13 +339,13 @@ def build_template(framework: Framework, info: TemplateInfo) -> Workbook:
 
 
 def build_template_body(framework: Framework, cycle: str,
-                        created_at: dt.datetime | None = None) -> bytes:
+                        created_at: dt.datetime | None = None, migrated_from: str = "") -> bytes:
     """The .xlsx bytes shared by every authority's workbook, with placeholders for who it is for.
 
     Building a workbook costs ~100x more than replacing two strings in it, so a batch builds
     the body once and stamps each authority's name and code into it.
     """
-    info = TemplateInfo(AUTHORITY_TOKEN, cycle, CODE_TOKEN, created_at)
+    info = TemplateInfo(AUTHORITY_TOKEN, cycle, CODE_TOKEN, created_at, migrated_from)
     buffer = io.BytesIO()
     build_template(framework, info).save(buffer)
     return buffer.getvalue()
@@ -372,15 +374,15 @@ def _xml_text(value: str) -> bytes:
 def write_templates(framework: Framework, targets: list[tuple[TemplateInfo, Path]], *,
                     force: bool = False) -> list[Path]:
     """Write one workbook per (info, path) atomically, stamping a body built once per cycle."""
-    bodies: dict[tuple[str, dt.datetime | None], bytes] = {}
+    bodies: dict[tuple[str, dt.datetime | None, str], bytes] = {}
     for _, path in targets:
         if path.exists() and not force:
             raise OutputExists(str(path))
     written = []
     for info, path in targets:
-        key = (info.cycle, info.created_at)
+        key = (info.cycle, info.created_at, info.migrated_from)
         if key not in bodies:
-            bodies[key] = build_template_body(framework, info.cycle, info.created_at)
+            bodies[key] = build_template_body(framework, *key)
         with atomic_output(path, force=force) as temporary:
             temporary.write_bytes(stamp_template(bodies[key], info))
         written.append(path)
