@@ -32,6 +32,8 @@ def test_lint_all_shipped_frameworks_is_clean() -> None:
     paths = sorted(str(p) for p in FRAMEWORKS.glob("*/*.yaml"))
     code, output = run("framework", "lint", *paths)
     assert code == 0, output
+    code, output = run("framework", "lint", str(FRAMEWORKS))
+    assert code == 0 and f"{len(paths)} file(s) checked" in output
 
 
 def test_lint_json(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import click
 from rubric.cli._render import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     echo_problems,
     emit_json,
     fail,
@@ -112,10 +113,16 @@ def show(path: Path, as_json: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
 @_json_option
 def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
-    """Check framework files; exit 0 when clean, 1 when problems are found."""
+    """Check framework files (a folder stands for its <id>/<version>.yaml files); exit 0 when
+    clean, 1 when problems are found."""
     from rubric.framework.load import load_framework
+    from rubric.framework.store import find_framework_files
 
-    results = [load_framework(path) for path in paths]
+    files = [found for path in paths for found in
+             (find_framework_files(path) if path.is_dir() else [path])]
+    if not files:
+        fail("no framework files found", EXIT_USAGE)
+    results = [load_framework(path) for path in files]
     failed = any(not r.valid or (strict and r.report.warnings) for r in results)
     if as_json:
         emit_json({"files": [
