@@ -169,8 +169,9 @@ _define("workbook-xml-entities", E, "the part {part} declares a DTD or entities"
         "Workbooks never need them; they are a known attack. Ask for a clean copy.")
 _define("workbook-unreadable", E, "the workbook cannot be read: {reason}",
         "Open and re-save it in Excel or LibreOffice as .xlsx, then try again.")
-_define("sheet-too-large", E, "the sheet {part} declares {rows:,} rows; rubric reads at most "
-        "{limit:,}", "Delete the stray content far below the table and save again.")
+_define("sheet-too-large", E, "the sheet {part} reaches row {rows:,} (or so far right that its "
+        "grid is too large); rubric reads at most {limit:,} rows and 5 million cells",
+        "Delete the stray content far below or to the right of the table and save again.")
 
 # --- returned workbooks: provenance ----------------------------------------------------------
 _define("provenance-missing", E, "the workbook carries no rubric provenance ({reason})",

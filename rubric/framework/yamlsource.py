@@ -36,6 +36,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 Path = tuple[Any, ...]
+MAX_DEPTH = 64  # a framework nests ~10 deep; building data recursively needs a bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,10 @@ class _Builder:
         self.problems.append(problem(code, Location(self.source.file, line, column), **context))
 
     def build(self, node: yaml.Node, path: Path) -> Any:
+        if len(path) > MAX_DEPTH:
+            self._report("yaml-syntax", node.start_mark, path,
+                         reason=f"nested more than {MAX_DEPTH} levels deep")
+            return None
         if id(node) in self._seen:
             self._report("yaml-alias", node.start_mark, path)
             return None

@@ -24,13 +24,15 @@ MAX_TOTAL_BYTES = 250 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 2 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_CELLS = 5_000_000  # readers allocate a dense rows x columns grid: bound the product
 _PROLOG_BYTES = 64 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class ZipLimits:
     max_total_bytes: int = MAX_TOTAL_BYTES
     max_ratio: int = MAX_RATIO
     max_rows: int = MAX_ROWS
+    max_cells: int = MAX_CELLS
 
 
 DEFAULT_LIMITS = ZipLimits()
@@ -120,6 +123,8 @@ def _check_archive(archive: zipfile.ZipFile, where: Location, limits: ZipLimits)
         return [problem("workbook-too-large", where, reason=f"its parts unpack to "
                         f"{declared:,} bytes; the limit is {limits.max_total_bytes:,}")]
     for info in entries:
+        if info.flag_bits & 0x1:
+            return [problem("workbook-encrypted", where)]
         if info.file_size > limits.max_entry_bytes:
             return [problem("workbook-zip-bomb", where, part=info.filename,
                             reason=f"it declares {info.file_size:,} bytes")]
@@ -141,7 +146,7 @@ def _inflate(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo) -> byt
     stream objects cost more than the inflating itself for the small parts of a return."""
     start = info.header_offset
     if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) or \
-            raw[start:start + 4] != b"PK\x03\x04" or info.flag_bits & 0x1:
+            raw[start:start + 4] != b"PK\x03\x04":
         with archive.open(info) as stream:  # unusual parts: let zipfile do it (it checks CRC)
             data = stream.read(info.file_size + 1)
             return None if len(data) > info.file_size or stream.read(1) else data
@@ -174,16 +179,61 @@ def _inflate_and_scan(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInf
     if data is None:
         return [problem("workbook-zip-bomb", where, part=info.filename,
                         reason="it inflates beyond its declared size")]
-    prolog = data[:_PROLOG_BYTES] if is_xml else b""
     if not is_xml:
         return []
-    root = _ROOT_ELEMENT.search(prolog)
-    before_root = prolog[: root.start()] if root else prolog
-    if _DTD.search(before_root):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
+        return [problem("workbook-unreadable", where, reason=f"the part {info.filename} is not "
+                        "UTF-8 XML, as Excel and LibreOffice write it")]
+    if _declares_dtd(data):
         return [problem("workbook-xml-entities", where, part=info.filename)]
     if is_sheet:
-        dimension = _DIMENSION.search(prolog)
-        if dimension and dimension.group(1) and int(dimension.group(1)) > limits.max_rows:
-            return [problem("sheet-too-large", where, part=info.filename,
-                            rows=int(dimension.group(1)), limit=limits.max_rows)]
+        rows, columns = _extent(data)
+        if rows > limits.max_rows or rows * columns > limits.max_cells:
+            return [problem("sheet-too-large", where, part=info.filename, rows=rows,
+                            limit=limits.max_rows)]
     return []
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether the XML prolog (before the root element) holds a DTD, however long it is."""
+    at, end = 0, len(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        at = 3
+    while at < end:
+        while at < end and data[at] in b" \t\r\n":
+            at += 1
+        if data.startswith(b"<?", at):
+            close = data.find(b"?>", at + 2)
+        elif data.startswith(b"<!--", at):
+            close = data.find(b"-->", at + 4)
+        else:
+            return bool(_DTD.match(data, at))
+        if close < 0:
+            return False
+        at = close + 2 if data[close] == ord("?") else close + 3
+    return False
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _extent(data: bytes) -> tuple[int, int]:
+    """The largest row and column a sheet really uses (or declares), whichever is larger.
+
+    Readers allocate a dense grid up to the furthest cell, so one stray cell at XFD40000 would
+    cost gigabytes; the declared dimension alone cannot be trusted.
+    """
+    rows = columns = 0
+    dimension = _DIMENSION.search(data[:_PROLOG_BYTES])
+    if dimension and dimension.group(2):
+        rows, columns = int(dimension.group(2)), _column_number(dimension.group(1))
+    for match in _CELL_REF.finditer(data):
+        columns = max(columns, _column_number(match.group(1)))
+        rows = max(rows, int(match.group(2)))
+    for match in _ROW_REF.finditer(data):
+        rows = max(rows, int(match.group(1)))
+    return rows, columns
