@@ -35,6 +35,8 @@ class ThemeAnswer(_Frozen):
     evidence: str = ""
     strengths: str = ""
     next_steps: str = ""
+    previous_next_steps: str = ""  # follow-up workbooks: last cycle's next steps, as shown
+    progress: str = ""  # follow-up workbooks: progress reported on them
     cell: str = ""  # where the level cell is, e.g. "2 Impact on learners!E7"
 
     @property
@@ -167,7 +169,7 @@ class _Reader:
     # --- tables ------------------------------------------------------------------------------
 
     def _read_sheet(self, sheet: Sheet) -> None:
-        themes = layout.find_header(sheet.rows, layout.THEME_COLUMNS,
+        themes = layout.find_header(sheet.rows, layout.ALL_THEME_COLUMNS,
                                     ("id", "level", "evidence", "strengths", "next_steps"))
         if themes is not None:
             self._read_theme_table(sheet, *themes)
@@ -187,7 +189,8 @@ class _Reader:
     def _read_theme_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
         id_col, level_col = columns["id"], columns["level"]
         level_at = f"{sheet.name}!{layout.column_letter(level_col)}"
-        text_cols = [columns[key] for key in layout.THEME_TEXT_KEYS]
+        text_cols = [columns.get(key, -1) for key in (*layout.THEME_TEXT_KEYS,
+                                                        *layout.FOLLOW_UP_KEYS)]
         answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
         last_known = max(columns.values())
         unknown_inside = [c for c in range(last_known) if c not in columns.values()]
@@ -197,7 +200,7 @@ class _Reader:
             width = len(row)
             row_id = _id(row[id_col]) if id_col < width else ""
             if row_id in themes:
-                texts = [_text(row[c]) if c < width else "" for c in text_cols]
+                texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
                             texts, columns, f"{level_at}{r + 1}")
             elif row_id in indicators:
@@ -228,11 +231,12 @@ class _Reader:
                          choices=", ".join(layout.level_choices(scale)))
             else:
                 answer = parsed
-        evidence, strengths, next_steps = texts
+        evidence, strengths, next_steps, previous, progress = texts
         # Every value here was built by this reader from plain cells: no need to re-validate.
         self.themes[theme_id] = ThemeAnswer.model_construct(
             id=theme_id, level=answer.value, special=answer.special, evidence=evidence,
-            strengths=strengths, next_steps=next_steps, cell=level_cell)
+            strengths=strengths, next_steps=next_steps, previous_next_steps=previous,
+            progress=progress, cell=level_cell)
 
     def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: Iterable[int]) -> None:
         for c in sorted(columns):
@@ -317,7 +321,7 @@ def _headers(sheet: Sheet, row: int) -> set[str]:
     found = set()
     for r in range(max(0, row - layout.HEADER_SEARCH_ROWS), row):
         for value in sheet.rows[r]:
-            for column in layout.THEME_COLUMNS:
+            for column in layout.ALL_THEME_COLUMNS:
                 if layout.header_matches(value, column):
                     found.add(column.key)
     return found

@@ -32,5 +32,26 @@ echo "== Quad comparison of the four example returns"
 "$rubric" compare responses/examples -o "$out/quad-comparison.xlsx" \
   --html "$out/quad-comparison.html" --force
 echo
-echo "Done. Open $out/quad-comparison.xlsx and $out/quad-comparison.html; blank templates are"
-echo "in $out/templates/."
+echo "== Second cycle: keep both cycles' returns in a history database"
+db="$out/history.sqlite"
+rm -f "$db" "$db-wal" "$db-shm"
+"$rubric" ingest responses/examples --cycle 2025-26 --db "$db"
+"$rubric" ingest responses/examples/2026-27 --cycle 2026-27 --db "$db"
+echo
+echo "== Follow-up template for 2026-27 (last cycle's next steps beside a progress column)"
+"$rubric" template frameworks/hgioea/1.1.0.yaml --authority "Example Authority C" \
+  --allow-unlisted --cycle 2026-27 --follow-up --db "$db" -o "$out/templates/follow-up-c.xlsx" \
+  --force
+echo
+echo "== Trend of Example Authority C across both cycles (1.0.0 -> 1.1.0 mapped)"
+"$rubric" trend --authority "Example Authority C" --db "$db" > "$out/trend-c.txt"
+head -n 8 "$out/trend-c.txt"
+echo "   ... (all of it in $out/trend-c.txt)"
+echo
+echo "== 2026-27 Quad comparison with the trend since 2025-26 and follow-up of next steps"
+"$rubric" compare responses/examples/2026-27 --previous-cycle 2025-26 --db "$db" \
+  -o "$out/quad-comparison-2026-27.xlsx" --html "$out/quad-comparison-2026-27.html" --force
+"$rubric" export --cycle 2026-27 --format csv --db "$db" -o "$out/answers-2026-27.csv" --force
+echo
+echo "Done. Open $out/quad-comparison.xlsx and .html (2025-26), $out/quad-comparison-2026-27.xlsx"
+echo "and .html (2026-27, with Trend and Follow-up sheets); templates are in $out/templates/."

@@ -25,9 +25,19 @@ from rubric.workbook.fill import fill_workbook  # noqa: E402
 from rubric.workbook.template import TemplateInfo, write_template  # noqa: E402
 
 FRAMEWORK = ROOT / "frameworks" / "hgioea" / "1.0.0.yaml"
+NEXT_FRAMEWORK = ROOT / "frameworks" / "hgioea" / "1.1.0.yaml"
 OUT = ROOT / "responses" / "examples"
-CYCLE = "2025-26"
+CYCLE, NEXT_CYCLE = "2025-26", "2026-27"
 CREATED = dt.datetime(2025, 9, 1, 9, 0, tzinfo=dt.UTC)
+NEXT_CREATED = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
+PROGRESS = (
+    "Done: agreed with head teachers in March and now reported each term.",
+    "Partly done: started in four schools; the rest follow next term.",
+    "Not yet started: delayed by staffing changes; now planned for spring.",
+    "Done, and extended to early learning and childcare settings.",
+)
+# Second cycle: each profile moves (C improves most, D is moderated by its Quad's challenge).
+NEXT_SHIFT = {"A": 0.2, "B": 0.4, "C": 0.9, "D": -0.6}
 SHARED_WEAK_THEME = "6.3.2"  # every example rates this weak: a shared priority for the Quad
 
 
@@ -143,6 +153,48 @@ def answers_for(framework: Framework, profile: Profile) -> tuple[dict, dict]:
     return themes, measures
 
 
+def next_cycle(framework: Framework, profile: Profile, previous: dict) -> tuple[dict, dict]:
+    """A 2026-27 return: shifted levels, fresh evidence, progress on last cycle's next steps."""
+    shifted = Profile(profile.letter, profile.mean + NEXT_SHIFT[profile.letter], profile.spread,
+                      max(profile.evidence_sentences, 1), profile.seed + 1000,
+                      profile.measure_trend)
+    themes, measures = answers_for(framework, shifted)
+    rng = random.Random(profile.seed + 2000)
+    for theme_id, answer in themes.items():
+        if previous.get(theme_id):
+            answer["progress"] = rng.choice(PROGRESS)
+    return themes, measures
+
+
+def write_next_cycle(out: Path, force: bool) -> None:
+    """The four examples again for 2026-27, on hgioea 1.1.0, through follow-up templates."""
+    from rubric.framework.store import FrameworkStore
+    from rubric.migrate import migrate_response
+    from rubric.responses import read_return
+
+    old = load_framework(FRAMEWORK).framework
+    new = load_framework(NEXT_FRAMEWORK).framework
+    assert old is not None and new is not None
+    folder = out / NEXT_CYCLE
+    folder.mkdir(parents=True, exist_ok=True)
+    store = FrameworkStore(ROOT / "frameworks")
+    with tempfile.TemporaryDirectory() as tmp:
+        for profile in PROFILES:
+            name = f"Example Authority {profile.letter}"
+            first = read_return(out / f"example-authority-{profile.letter.lower()}.xlsx", store)
+            assert first.response is not None
+            carried = migrate_response(first.response, old, new).response
+            previous = {tid: a.next_steps for tid, a in carried.themes.items() if a.next_steps}
+            blank = Path(tmp) / f"{profile.letter}-next.xlsx"
+            info = TemplateInfo(name, NEXT_CYCLE, f"EX{profile.letter}", created_at=NEXT_CREATED,
+                                follow_up=previous)
+            write_template(new, info, blank)
+            themes, measures = next_cycle(new, profile, previous)
+            target = folder / f"example-authority-{profile.letter.lower()}.xlsx"
+            fill_workbook(blank, target, themes, measures, force=force)
+            print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--force", action="store_true", help="replace existing examples")
@@ -162,6 +214,7 @@ def main() -> None:
             target = args.out / f"example-authority-{profile.letter.lower()}.xlsx"
             fill_workbook(blank, target, themes, measures, force=args.force)
             print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+    write_next_cycle(args.out, args.force)
 
 
 if __name__ == "__main__":

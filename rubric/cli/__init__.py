@@ -11,6 +11,7 @@ import click
 from rubric._version import __version__
 from rubric.cli.compare import compare, national, score
 from rubric.cli.framework import framework
+from rubric.cli.history import export_cycle, ingest, trend
 from rubric.cli.registry import authorities, quads
 from rubric.cli.workbook import migrate, template, validate
 
@@ -25,8 +26,8 @@ def main() -> None:
     """
 
 
-for command in (framework, template, validate, score, compare, national, migrate, authorities,
-                quads):
+for command in (framework, template, validate, score, compare, national, migrate, ingest, trend,
+                export_cycle, authorities, quads):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -107,6 +107,11 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
               help="A theme every member rates at or below this is a shared priority.")
 @click.option("--learn-gap", type=click.IntRange(1, 10), default=2, show_default=True,
               help="A member this many levels above all others is someone to learn from.")
+@click.option("--previous-cycle", metavar="CYCLE",
+              help="Add a Trend sheet: each member's scores in CYCLE (from the history).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="RUBRIC_DB", default="rubric-history.sqlite", show_default=True,
+              help="The history database, for --previous-cycle.")
 @click.option("--migrate", "migrate_versions", is_flag=True,
               help="Bring returns on older framework versions to the newest one first.")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
@@ -115,7 +120,8 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
 def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
             quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
             high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
-            migrate_versions: bool, force: bool, jobs: int | None, as_json: bool) -> None:
+            previous_cycle: str | None, db_path: Path, migrate_versions: bool, force: bool,
+            jobs: int | None, as_json: bool) -> None:
     """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
     from rubric._io import OutputExists
     from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
@@ -156,6 +162,22 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
         fail(f"the returns cannot be compared (see above){hint}")
     comparison = outcome.comparison
     comparison.notes.extend(notes)
+    if previous_cycle:
+        from rubric.framework.store import FrameworkStore
+        from rubric.history import open_history
+        from rubric.trend import attach_previous_cycle
+
+        if not db_path.exists():
+            fail(f"no history at {db_path}; --previous-cycle needs returns recorded with "
+                 "'rubric ingest'")
+        history = open_history(db_path)
+        try:
+            attach_previous_cycle(comparison, history, FrameworkStore(frameworks_dir),
+                                  previous_cycle)
+        except LookupError as exc:
+            fail(str(exc))
+        finally:
+            history.close()
     try:
         write_comparison_xlsx(comparison, output, force=force)
         if html_path is not None:

@@ -55,12 +55,22 @@ def _slug(text: str) -> str:
 @click.option("--allow-unlisted", is_flag=True,
               help="Accept an authority that is not one of the 32 councils (e.g. a test).")
 @click.option("--cycle", default="2025-26", show_default=True, help="The self-evaluation cycle.")
+@click.option("--follow-up", "follow_up", is_flag=True,
+              help="List each authority's next steps from the previous cycle (from the history "
+              "database) beside a column for reporting progress on them.")
+@click.option("--previous-cycle", metavar="CYCLE",
+              help="The cycle to follow up (default: the one before --cycle).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="RUBRIC_DB", default="rubric-history.sqlite", show_default=True,
+              help="The history database, for --follow-up.")
+@frameworks_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The .xlsx file, or a folder when several workbooks are written.")
 @click.option("--force", is_flag=True, help="Replace existing files.")
 def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str | None,
              all_authorities: bool, quads_file: Path, allow_unlisted: bool, cycle: str,
-             output: Path, force: bool) -> None:
+             follow_up: bool, previous_cycle: str | None, db_path: Path,
+             frameworks_dir: Path, output: Path, force: bool) -> None:
     """Generate the workbook(s) an authority fills in, from FRAMEWORK."""
     from rubric._io import OutputExists
     from rubric.framework.load import load_framework
@@ -106,8 +116,36 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
                 fail(f"unknown authority {name!r}.{hint} (Pass --allow-unlisted for an "
                      "authority outside the 32 councils.)", EXIT_USAGE)
 
+    previous: dict[str, dict[str, str] | None] = {}
+    if follow_up:
+        from rubric.framework.store import FrameworkStore
+        from rubric.history import open_history
+        from rubric.trend import previous_next_steps
+        from rubric.workbook.layout import previous_cycle as cycle_before
+
+        earlier = previous_cycle or cycle_before(cycle)
+        if not db_path.exists():
+            fail(f"no history at {db_path}; --follow-up needs returns recorded with "
+                 "'rubric ingest'")
+        history = open_history(db_path)
+        try:
+            store = FrameworkStore(frameworks_dir)
+            for name, code in targets:
+                found = previous_next_steps(history, code or name, earlier, store, framework)
+                if found is None and code:
+                    found = previous_next_steps(history, name, earlier, store, framework)
+                previous[code or name] = found
+                if found is None:
+                    click.echo(f"{name}: no return recorded for {earlier}; its follow-up "
+                               "column will say so", err=True)
+        except LookupError as exc:
+            fail(str(exc))
+        finally:
+            history.close()
     several = len(targets) > 1 or output.is_dir() or output.suffix.lower() != ".xlsx"
-    planned = [(TemplateInfo(name, cycle, code),
+    planned = [(TemplateInfo(name, cycle, code,
+                             follow_up=(previous.get(code or name) or {}) if follow_up
+                             else None),
                 output / f"{framework.id}-{framework.version}-{code or _slug(name)}-{cycle}.xlsx"
                 if several else output) for name, code in targets]
     try:

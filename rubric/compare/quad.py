@@ -110,6 +110,13 @@ class Comparison:
     measures: list[MeasureRow] = field(default_factory=list)
     prompts: list[Prompt] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    previous_cycle: str | None = None
+    previous: dict[str, Scores] = field(default_factory=dict)  # member code -> last cycle
+
+    @property
+    def has_follow_up(self) -> bool:
+        return any(a is not None and (a.previous_next_steps or a.progress)
+                   for row in self.themes for a in row.answers.values())
 
     @property
     def labels(self) -> dict[str, str]:

@@ -61,6 +61,26 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n"))
 
 
+def _text_rows(sheet: Any, row: int, item_id: str, title: str, texts: list[str | None],
+               widths: list[float]) -> int:
+    """Write one item's texts from column 3 on, continuing any text too long for a cell on
+    '(continued)' rows below; returns the last row written. Nothing is ever cut."""
+    pieces = [split_text(text) if text else [None] for text in texts]
+    for part in range(max(len(p) for p in pieces)):
+        row += 1
+        put_text(sheet.cell(row, 1), item_id if part == 0 else f"{item_id} (continued)")
+        put_text(sheet.cell(row, 2), title if part == 0 else
+                 "Text above 32,767 characters continues here, in order.")
+        lines = 2
+        for offset, (chunks, width) in enumerate(zip(pieces, widths, strict=True)):
+            text = chunks[part] if part < len(chunks) else None
+            cell = put_text(sheet.cell(row, 3 + offset), text)
+            cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
+            lines = max(lines, _lines(text or "", width))
+        sheet.row_dimensions[row].height = min(409, 15 * lines + 4)
+    return row
+
+
 class _Writer:
     def __init__(self, comparison: Comparison) -> None:
         self.c = comparison
@@ -75,6 +95,10 @@ class _Writer:
         if self.c.measures:
             self._measures()
         self._challenge()
+        if self.c.previous_cycle:
+            self._trend()
+        if self.c.has_follow_up:
+            self._follow_up()
         self._charts()
         return self.book
 
@@ -230,20 +254,7 @@ class _Writer:
                              else (score.label if score else None))
                 texts.extend((answer.evidence, answer.strengths, answer.next_steps) if answer
                              else (None, None, None))
-            pieces = [split_text(text) if text else [None] for text in texts]
-            for part in range(max(len(p) for p in pieces)):
-                row += 1
-                put_text(sheet.cell(row, 1), theme.id if part == 0 else
-                         f"{theme.id} (continued)")
-                put_text(sheet.cell(row, 2), theme.title if part == 0 else
-                         "Text above 32,767 characters continues here, in order.")
-                lines = 2
-                for offset, (chunks, width) in enumerate(zip(pieces, widths[2:], strict=True)):
-                    text = chunks[part] if part < len(chunks) else None
-                    cell = put_text(sheet.cell(row, 3 + offset), text)
-                    cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
-                    lines = max(lines, _lines(text or "", width))
-                sheet.row_dimensions[row].height = min(409, 15 * lines + 4)
+            row = _text_rows(sheet, row, theme.id, theme.title, texts, widths[2:])
         _page(sheet, header, f"C{header + 1}")
         # Too wide for one page: print across pages with the theme columns repeated.
         sheet.sheet_properties.pageSetUpPr.fitToPage = False
@@ -304,6 +315,65 @@ class _Writer:
                      "evidence supports their grades.")
         sheet.auto_filter.ref = f"A{header}:G{max(row, header + 1)}"
         _page(sheet, header, f"A{header + 1}")
+
+    def _trend(self) -> None:
+        c = self.c
+        sheet = self.book.create_sheet("Trend")
+        header = _title(sheet, f"Since {c.previous_cycle} - {c.title}", "Indicator scores last "
+                        "cycle and now, on this comparison's framework version.")
+        labels, widths = ["ID", "Indicator"], [8, 40]
+        for member in c.members:
+            labels += [f"{member.name}: {c.previous_cycle}", f"{member.name}: now",
+                       f"{member.name}: change"]
+            widths += [12, 12, 12]
+        styles.header_cells(sheet, header, labels, widths, height=45)
+        row = header
+        for indicator in c.indicators:
+            row += 1
+            put_text(sheet.cell(row, 1), indicator.id)
+            put_text(sheet.cell(row, 2), indicator.title)
+            col = 3
+            for member in c.members:
+                before = c.previous.get(member.code)
+                old = before.indicator(indicator.id) if before else None
+                was = old.rounded if old else None
+                now = indicator.values.get(member.code)
+                put_number(sheet.cell(row, col), was, SCORE_FORMAT)
+                put_number(sheet.cell(row, col + 1), now, SCORE_FORMAT)
+                change = round(now - was, 6) if now is not None and was is not None else None
+                cell = put_number(sheet.cell(row, col + 2), change, "+0.0;-0.0;0.0")
+                if change:
+                    cell.font = Font(color="00703C" if change > 0 else "C00000", bold=True)
+                col += 3
+        _page(sheet, header, f"C{header + 1}")
+
+    def _follow_up(self) -> None:
+        c = self.c
+        sheet = self.book.create_sheet("Follow-up")
+        header = _title(sheet, f"Follow-up on last cycle's next steps - {c.title}",
+                        "What each member said it would do, and the progress it reports now.")
+        labels, widths = ["ID", "Theme"], [9, 26]
+        for member in c.members:
+            labels += [f"{member.name}: last cycle's next steps", f"{member.name}: progress",
+                       f"{member.name}: progressed?"]
+            widths += [34, 34, 11]
+        styles.header_cells(sheet, header, labels, widths, height=45)
+        row = header
+        counts = {m.code: 0 for m in c.members}
+        for theme in c.themes:
+            texts: list[str | None] = []
+            for member in c.members:
+                answer = theme.answers.get(member.code)
+                planned = answer.previous_next_steps if answer else ""
+                progress = answer.progress if answer else ""
+                reported = bool(progress.strip())
+                counts[member.code] += reported
+                texts += [planned, progress, "Yes" if reported else ("No" if planned else "")]
+            row = _text_rows(sheet, row, theme.id, theme.title, texts, widths[2:])
+        row += 2
+        put_text(sheet.cell(row, 1), "Themes with progress reported: " + "; ".join(
+            f"{m.name} {counts[m.code]}" for m in c.members)).font = styles.BOLD
+        _page(sheet, header, f"C{header + 1}")
 
     def _charts(self) -> None:
         c = self.c

@@ -54,7 +54,8 @@ def fill_workbook(
         if sheet.title in layout.SUPPORT_SHEETS:
             continue
         is_measures = sheet.title == layout.MEASURES_SHEET
-        table = _table(sheet, layout.MEASURE_COLUMNS if is_measures else layout.THEME_COLUMNS)
+        table = _table(sheet, layout.MEASURE_COLUMNS if is_measures
+                       else layout.ALL_THEME_COLUMNS)
         if table is None:
             continue
         header, columns = table

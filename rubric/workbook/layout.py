@@ -47,8 +47,15 @@ THEME_COLUMNS: tuple[Column, ...] = (
     Column("strengths", "Strengths", 42, answer=True),
     Column("next_steps", "Next steps: What are we going to do now?", 46, answer=True),
 )
-THEME_ANSWER_KEYS = tuple(c.key for c in THEME_COLUMNS if c.answer)
+# Follow-up workbooks (a cycle after one already recorded) add two columns at the end.
+FOLLOW_UP_COLUMNS: tuple[Column, ...] = (
+    Column("previous_next_steps", "Last cycle's next steps", 44),
+    Column("progress", "Progress on last cycle's next steps", 46, answer=True),
+)
+ALL_THEME_COLUMNS = THEME_COLUMNS + FOLLOW_UP_COLUMNS
+THEME_ANSWER_KEYS = tuple(c.key for c in ALL_THEME_COLUMNS if c.answer)
 THEME_TEXT_KEYS = ("evidence", "strengths", "next_steps")
+FOLLOW_UP_KEYS = ("previous_next_steps", "progress")
 
 MEASURE_COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", 26),

@@ -13,7 +13,8 @@ import io
 import math
 import os
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -52,6 +53,9 @@ class TemplateInfo:
     authority_code: str = ""
     created_at: dt.datetime | None = None
     migrated_from: str = ""
+    # Follow-up: theme id -> the next steps this authority recorded last cycle. When given,
+    # theme rows show them beside a column for reporting progress on them.
+    follow_up: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
 
 def _lines(text: str, width: float) -> int:
@@ -125,7 +129,9 @@ class _TemplateWriter:
         self.framework = framework
         self.info = info
         self.book = Workbook()
-        self.widths = {i: c.width for i, c in enumerate(layout.THEME_COLUMNS, start=1)}
+        self.columns = layout.ALL_THEME_COLUMNS if info.follow_up is not None \
+            else layout.THEME_COLUMNS
+        self.widths = {i: c.width for i, c in enumerate(self.columns, start=1)}
         self.choices = layout.level_choices(framework.scale)
         self.level_ranges: dict[str, tuple[int, int]] = {}
 
@@ -147,7 +153,7 @@ class _TemplateWriter:
     def _category_sheet(self, category: Any) -> None:
         name = layout.category_sheet_name(category)
         sheet = self.book.create_sheet(name)
-        width = len(layout.THEME_COLUMNS)
+        width = len(self.columns)
         _title_rows(
             sheet,
             f"Key area {category.id}: {category.title} - {self.info.authority}, "
@@ -156,7 +162,7 @@ class _TemplateWriter:
             "level and write your evidence, strengths and next steps in the yellow cells.",
             width,
         )
-        _header(sheet, layout.THEME_COLUMNS, {})
+        _header(sheet, self.columns, {})
         validation = DataValidation(
             type="list",
             formula1=f"'{layout.LISTS_SHEET}'!$A$1:$A${len(self.choices)}",
@@ -195,11 +201,11 @@ class _TemplateWriter:
             "illustrations": indicator.description or "",
             "questions": _bullets(indicator.challenge_questions),
         }
-        for index, column in enumerate(layout.THEME_COLUMNS, start=1):
+        for index, column in enumerate(self.columns, start=1):
             cell = put_text(sheet.cell(row, index), texts.get(column.key))
             cell.fill, cell.border, cell.alignment = _INDICATOR_FILL, _BORDER, _WRAP_TOP
             cell.font = Font(bold=column.key in {"id", "title"})
-        wrapped = {i: texts.get(c.key, "") for i, c in enumerate(layout.THEME_COLUMNS, start=1)}
+        wrapped = {i: texts.get(c.key, "") for i, c in enumerate(self.columns, start=1)}
         sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths, 2)
 
     def _theme_row(self, sheet: Worksheet, row: int, indicator: Indicator, theme: Theme) -> None:
@@ -209,7 +215,10 @@ class _TemplateWriter:
             "illustrations": _illustrations(self.framework, theme),
             "questions": _bullets(theme.challenge_questions),
         }
-        for index, column in enumerate(layout.THEME_COLUMNS, start=1):
+        if self.info.follow_up is not None:
+            texts["previous_next_steps"] = self.info.follow_up.get(theme.id) or \
+                "(none recorded last cycle)"
+        for index, column in enumerate(self.columns, start=1):
             cell = sheet.cell(row, index)
             cell.border, cell.alignment = _BORDER, _WRAP_TOP
             if column.answer:
@@ -217,7 +226,7 @@ class _TemplateWriter:
             else:
                 put_text(cell, texts.get(column.key))
         sheet.cell(row, 2).font = Font(bold=True)
-        wrapped = {i: texts.get(c.key, "") for i, c in enumerate(layout.THEME_COLUMNS, start=1)}
+        wrapped = {i: texts.get(c.key, "") for i, c in enumerate(self.columns, start=1)}
         sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths, _ANSWER_ROOM)
 
     # --- measures, progress, lists, provenance -----------------------------------------------
@@ -380,11 +389,14 @@ def write_templates(framework: Framework, targets: list[tuple[TemplateInfo, Path
             raise OutputExists(str(path))
     written = []
     for info, path in targets:
-        key = (info.cycle, info.created_at, info.migrated_from)
-        if key not in bodies:
-            bodies[key] = build_template_body(framework, *key)
         with atomic_output(path, force=force) as temporary:
-            temporary.write_bytes(stamp_template(bodies[key], info))
+            if info.follow_up is not None:  # per-authority content: no shared body
+                build_template(framework, info).save(temporary)
+            else:
+                key = (info.cycle, info.created_at, info.migrated_from)
+                if key not in bodies:
+                    bodies[key] = build_template_body(framework, *key)
+                temporary.write_bytes(stamp_template(bodies[key], info))
         written.append(path)
     return written
 

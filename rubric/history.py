@@ -1,0 +1,277 @@
+"""Every return kept, cycle after cycle, in an embedded SQLite database.
+
+Self-evaluation is a yearly cycle: next steps agreed this year are what next year's return
+should account for. The history records each validated return with every answer, its framework
+id, version and hash, the file's hash and when it was ingested. Ingesting the same file again
+changes nothing; a newer return for the same authority and cycle supersedes the old one, which
+stays in the history. Writes run in immediate transactions, so concurrent ingests neither
+corrupt nor lose data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.scoring import Scores
+
+ENV_VAR = "RUBRIC_DB"
+DEFAULT_PATH = Path("rubric-history.sqlite")
+
+# Versioned schema: MIGRATIONS[n] takes the database from user_version n to n + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE returns (
+        id INTEGER PRIMARY KEY,
+        authority_code TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        framework_id TEXT NOT NULL,
+        framework_version TEXT NOT NULL,
+        framework_hash TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        path TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES returns(id),
+        UNIQUE (file_hash, cycle)
+    );
+    CREATE INDEX returns_current ON returns (authority_code, cycle, superseded_by);
+    CREATE TABLE answers (
+        return_id INTEGER NOT NULL REFERENCES returns(id),
+        theme_id TEXT NOT NULL,
+        level INTEGER,
+        special TEXT,
+        evidence TEXT NOT NULL,
+        strengths TEXT NOT NULL,
+        next_steps TEXT NOT NULL,
+        progress TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (return_id, theme_id)
+    );
+    CREATE TABLE measures (
+        return_id INTEGER NOT NULL REFERENCES returns(id),
+        measure_id TEXT NOT NULL,
+        baseline REAL,
+        current REAL,
+        notes TEXT NOT NULL,
+        PRIMARY KEY (return_id, measure_id)
+    );
+    CREATE TABLE scores (
+        return_id INTEGER NOT NULL REFERENCES returns(id),
+        item_kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        score REAL,
+        answered INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        PRIMARY KEY (return_id, item_kind, item_id)
+    );
+    """,
+)
+
+Outcome = Literal["ingested", "unchanged", "superseded"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    path: str
+    outcome: Outcome
+    return_id: int
+    authority: str
+    cycle: str
+    replaced: int | None = None  # the return this one superseded
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReturn:
+    id: int
+    authority_code: str
+    authority: str
+    cycle: str
+    framework_id: str
+    framework_version: str
+    framework_hash: str
+    file_hash: str
+    path: str
+    ingested_at: str
+    superseded_by: int | None
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(ENV_VAR, str(DEFAULT_PATH)))
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+class History:
+    """The history database; open it with :func:`open_history`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """An immediate transaction: one writer at a time, all or nothing."""
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        else:
+            cursor.execute("COMMIT")
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
+               digest: str | None = None) -> IngestOutcome:
+        """Record one valid return for ``cycle``; idempotent per file and cycle."""
+        response = result.response
+        assert response is not None and result.valid
+        digest = digest or file_hash(result.path)
+        code = response.authority_code or response.authority
+        with self._write() as cursor:
+            found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
+                                   (digest, cycle)).fetchone()
+            if found:
+                return IngestOutcome(result.path, "unchanged", found[0], response.authority,
+                                     cycle)
+            previous = cursor.execute(
+                "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
+                "superseded_by IS NULL", (code, cycle)).fetchone()
+            cursor.execute(
+                "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
+                "framework_version, framework_hash, file_hash, path, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code, response.authority, cycle, response.framework_id,
+                 response.framework_version, response.framework_hash, digest,
+                 str(result.path), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+            new_id = cursor.lastrowid
+            assert new_id is not None
+            cursor.executemany(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
+                  a.progress) for a in response.themes.values()])
+            cursor.executemany(
+                "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
+                [(new_id, m.id, m.baseline, m.current, m.notes)
+                 for m in response.measures.values()])
+            rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
+                     scores.overall.total)]
+            rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
+                     for s in scores.categories]
+            rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
+                     for s in scores.indicators]
+            cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+            if previous:
+                cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
+                               (new_id, previous[0]))
+        return IngestOutcome(result.path, "superseded" if previous else "ingested", new_id,
+                             response.authority, cycle, previous[0] if previous else None)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def returns(self, *, authority_code: str | None = None, cycle: str | None = None,
+                current_only: bool = True) -> list[StoredReturn]:
+        sql = "SELECT * FROM returns WHERE 1 = 1"
+        args: list[Any] = []
+        if authority_code is not None:
+            sql += " AND authority_code = ?"
+            args.append(authority_code)
+        if cycle is not None:
+            sql += " AND cycle = ?"
+            args.append(cycle)
+        if current_only:
+            sql += " AND superseded_by IS NULL"
+        sql += " ORDER BY cycle, authority, id"
+        return [StoredReturn(*row) for row in self.connection.execute(sql, args)]
+
+    def code_for(self, name: str) -> str | None:
+        """The authority code recorded for ``name`` (a code, a recorded name, or any name the
+        registry resolves), or None when the history has no returns from it."""
+        from rubric.registry.authorities import find
+
+        wanted = name.strip()
+        registered = find(wanted)
+        candidates = [wanted, *([registered.code] if registered else [])]
+        for candidate in candidates:
+            row = self.connection.execute(
+                "SELECT authority_code FROM returns WHERE authority_code = ? COLLATE NOCASE "
+                "OR authority = ? COLLATE NOCASE ORDER BY id DESC LIMIT 1",
+                (candidate, candidate)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def cycles(self) -> list[str]:
+        return [row[0] for row in self.connection.execute(
+            "SELECT DISTINCT cycle FROM returns ORDER BY cycle")]
+
+    def response(self, stored: StoredReturn) -> Response:
+        """The stored return as a :class:`Response`, as it was ingested."""
+        themes = {row[0]: ThemeAnswer(id=row[0], level=row[1], special=row[2], evidence=row[3],
+                                      strengths=row[4], next_steps=row[5], progress=row[6])
+                  for row in self.connection.execute(
+                      "SELECT theme_id, level, special, evidence, strengths, next_steps, "
+                      "progress FROM answers WHERE return_id = ? ORDER BY rowid", (stored.id,))}
+        measures = {row[0]: MeasureValue(id=row[0], baseline=row[1], current=row[2],
+                                         notes=row[3])
+                    for row in self.connection.execute(
+                        "SELECT measure_id, baseline, current, notes FROM measures "
+                        "WHERE return_id = ? ORDER BY rowid", (stored.id,))}
+        return Response(path=stored.path, framework_id=stored.framework_id,
+                        framework_version=stored.framework_version,
+                        framework_hash=stored.framework_hash, authority=stored.authority,
+                        authority_code=stored.authority_code, cycle=stored.cycle,
+                        themes=themes, measures=measures)
+
+    def scores(self, stored: StoredReturn) -> dict[tuple[str, str], float | None]:
+        return {(row[0], row[1]): row[2] for row in self.connection.execute(
+            "SELECT item_kind, item_id, score FROM scores WHERE return_id = ?", (stored.id,))}
+
+
+def open_history(path: str | os.PathLike[str] | None = None) -> History:
+    """Open (creating on first use) the history at ``path``, bringing its schema up to date."""
+    target = Path(path) if path is not None else default_db_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(target, timeout=60, isolation_level=None)
+    connection.execute("PRAGMA busy_timeout = 60000")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    _migrate_schema(connection)
+    return History(connection, target)
+
+
+def _migrate_schema(connection: sqlite3.Connection) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise RuntimeError(f"the history database is from a newer rubric (schema "
+                               f"{version}; this rubric knows {len(MIGRATIONS)})")
+        for step in MIGRATIONS[version:]:
+            for statement in step.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise

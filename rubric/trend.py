@@ -1,0 +1,158 @@
+"""One authority across cycles: level changes per theme and indicator, measures over time.
+
+Returns from earlier cycles may be on older framework versions; they are brought to the newest
+version through the versioning aliases and mappings (as ``rubric migrate`` does) and rescored
+with its rules, so every cycle is read in the same ids and by the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rubric.compare.quad import Comparison
+from rubric.framework.model import Framework
+from rubric.framework.store import FrameworkStore
+from rubric.history import History, StoredReturn
+from rubric.migrate import migrate_response, newest
+from rubric.responses import Response
+from rubric.scoring import Scores, score_response
+
+
+@dataclass(slots=True)
+class Trend:
+    authority: str
+    authority_code: str
+    framework: Framework
+    cycles: list[str] = field(default_factory=list)
+    responses: dict[str, Response] = field(default_factory=dict)  # cycle -> on newest version
+    scores: dict[str, Scores] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def theme_levels(self) -> dict[str, dict[str, int | str | None]]:
+        """Theme id -> cycle -> level (or the special answer's label)."""
+        scale = self.framework.scale
+        rows: dict[str, dict[str, int | str | None]] = {}
+        for theme_id in self.framework.theme_index:
+            row = {}
+            for cycle in self.cycles:
+                answer = self.responses[cycle].themes.get(theme_id)
+                if answer is None:
+                    row[cycle] = None
+                elif answer.level is not None:
+                    row[cycle] = answer.level
+                elif answer.special:
+                    row[cycle] = (scale.not_applicable if answer.special == "not_applicable"
+                                  else scale.not_evaluated).label
+                else:
+                    row[cycle] = None
+            rows[theme_id] = row
+        return rows
+
+    def indicator_scores(self) -> dict[str, dict[str, float | None]]:
+        return {iid: {cycle: (s.rounded if (s := self.scores[cycle].indicator(iid)) else None)
+                      for cycle in self.cycles} for iid in self.framework.indicator_index}
+
+    def measures(self) -> dict[str, dict[str, dict[str, float | None]]]:
+        return {mid: {cycle: {"baseline": v.baseline, "current": v.current}
+                      for cycle in self.cycles
+                      if (v := self.responses[cycle].measures.get(mid)) is not None}
+                for mid in self.framework.measure_index}
+
+    def changes(self) -> list[tuple[str, str, int, int]]:
+        """(theme id, title, earlier level, latest level) where the level moved."""
+        if len(self.cycles) < 2:
+            return []
+        first, last = self.cycles[-2], self.cycles[-1]
+        moved = []
+        for theme_id, row in self.theme_levels().items():
+            before, after = row.get(first), row.get(last)
+            if isinstance(before, int) and isinstance(after, int) and before != after:
+                moved.append((theme_id, self.framework.theme_index[theme_id][2].title, before,
+                              after))
+        return moved
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "authority": {"code": self.authority_code, "name": self.authority},
+            "framework": {"id": self.framework.id, "version": self.framework.version},
+            "cycles": self.cycles,
+            "overall": {c: self.scores[c].overall.rounded for c in self.cycles},
+            "indicators": self.indicator_scores(),
+            "themes": self.theme_levels(),
+            "measures": self.measures(),
+            "notes": self.notes,
+        }
+
+
+def response_on(stored: StoredReturn, history: History, store: FrameworkStore,
+                target: Framework) -> tuple[Response, str | None]:
+    """A stored return as a response on ``target`` (migrated when its version differs)."""
+    response = history.response(stored)
+    if (stored.framework_id, stored.framework_version) == (target.id, target.version):
+        return response, None
+    loaded = store.get(stored.framework_id, stored.framework_version)
+    if loaded is None or loaded.framework is None:
+        raise LookupError(f"framework {stored.framework_id} {stored.framework_version} is not "
+                          f"in {store.directory}")
+    migration = migrate_response(response, loaded.framework, target)
+    return migration.response, migration.summary
+
+
+def build_trend(history: History, authority_code: str, store: FrameworkStore) -> Trend | None:
+    """The authority's current return of every cycle, on the newest framework version."""
+    stored = history.returns(authority_code=authority_code)
+    if not stored:
+        return None
+    framework_ids = {s.framework_id for s in stored}
+    latest_id = stored[-1].framework_id
+    versions = [s.framework_version for s in stored if s.framework_id == latest_id]
+    loaded = store.get(latest_id, newest(versions))
+    if loaded is None or loaded.framework is None:
+        raise LookupError(f"framework {latest_id} {newest(versions)} is not in "
+                          f"{store.directory}")
+    target = loaded.framework
+    trend = Trend(stored[-1].authority, authority_code, target)
+    if len(framework_ids) > 1:
+        trend.notes.append(f"Only cycles on {latest_id} are shown (also found: "
+                           f"{', '.join(sorted(framework_ids - {latest_id}))}).")
+    for entry in stored:
+        if entry.framework_id != latest_id:
+            continue
+        response, note = response_on(entry, history, store, target)
+        trend.cycles.append(entry.cycle)
+        trend.responses[entry.cycle] = response
+        trend.scores[entry.cycle] = score_response(response, target)
+        if note:
+            trend.notes.append(f"{entry.cycle}: {note}.")
+    return trend
+
+
+def previous_next_steps(history: History, authority: str, cycle: str,
+                        store: FrameworkStore, target: Framework) -> dict[str, str] | None:
+    """Theme id (on ``target``) -> the next steps the authority (a name or code) recorded in
+    ``cycle``; None when it has no return for that cycle."""
+    code = history.code_for(authority)
+    stored = history.returns(authority_code=code, cycle=cycle) if code else []
+    if not stored:
+        return None
+    response, _ = response_on(stored[-1], history, store, target)
+    return {tid: a.next_steps for tid, a in response.themes.items() if a.next_steps}
+
+
+def attach_previous_cycle(comparison: Comparison, history: History, store: FrameworkStore,
+                          cycle: str) -> None:
+    """Score each member's return of ``cycle`` on the comparison's framework, for the Trend."""
+    comparison.previous_cycle = cycle
+    found = 0
+    for member in comparison.members:
+        stored = history.returns(authority_code=member.code, cycle=cycle)
+        if not stored:
+            continue
+        response, note = response_on(stored[-1], history, store, comparison.framework)
+        comparison.previous[member.code] = score_response(response, comparison.framework)
+        found += 1
+        if note:
+            comparison.notes.append(f"Previous cycle {cycle}: {note}.")
+    comparison.notes.append(f"Previous cycle {cycle}: returns found for {found} of "
+                            f"{len(comparison.members)} members.")
