@@ -207,3 +207,13 @@ def test_a_part_that_inflates_beyond_its_declared_size_is_refused(tmp_path: Path
 def test_an_untouched_template_is_valid(tmp_path: Path) -> None:
     result = read_return(blank_template(tmp_path), STORE)
     assert result.valid and not result.report.warnings
+
+
+def test_a_far_cell_is_found_whatever_whitespace_precedes_its_reference(tmp_path: Path) -> None:
+    def far_cell(parts: dict[str, bytes]) -> None:
+        parts["xl/worksheets/sheet3.xml"] = parts["xl/worksheets/sheet3.xml"].replace(
+            b"</sheetData>", b'<row r="9"><c\n\tr="XFD40000" t="inlineStr"><is><t>x</t></is>'
+            b"</c></row></sheetData>")
+
+    path = rewrite_zip(_good(tmp_path), far_cell)
+    assert [p.code for p in check_workbook_file(path)] == ["sheet-too-large"]
