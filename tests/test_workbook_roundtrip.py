@@ -205,3 +205,13 @@ def test_template_renders_to_pdf(tmp_path: Path) -> None:
         pages = int(next(line.split()[-1] for line in info.splitlines()
                          if line.startswith("Pages:")))
         assert pages >= 10  # instructions, progress, ten key areas, measures
+
+
+def test_trusted_answers_equal_model_construct() -> None:
+    from rubric.responses import ThemeAnswer
+
+    values = {"id": "1.1.1", "level": 5, "special": None, "evidence": "e", "strengths": "s",
+              "next_steps": "n", "previous_next_steps": "", "progress": "", "cell": "S!E6"}
+    fast, slow = ThemeAnswer.trusted(**values), ThemeAnswer.model_construct(**values)
+    assert fast == slow and fast.model_dump() == slow.model_dump()
+    assert fast.model_copy(update={"level": 4}).level == 4 and hash(fast) == hash(slow)

@@ -49,6 +49,34 @@ def fail_exists(path: object) -> NoReturn:
     fail(f"{found.location}: {found.code}: {found.message} ({found.hint})")
 
 
+def emit_text(text: str, output: Any, *, force: bool) -> None:
+    """Text to standard output, or atomically to ``output`` (never over a file without force)."""
+    from rubric._io import OutputExists, write_text_atomic
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text, force=force)
+    except OutputExists:
+        fail_exists(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+@contextlib.contextmanager
+def existing_history(db_path: Any, purpose: str) -> Iterator[Any]:
+    """The history database at ``db_path``, which must exist already (reading commands)."""
+    from rubric.history import open_history
+
+    if not db_path.exists():
+        fail(f"no history at {db_path}; {purpose} needs returns recorded with 'rubric ingest'")
+    history = open_history(db_path)
+    try:
+        yield history
+    finally:
+        history.close()
+
+
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     click.secho(f"rubric: {message}", err=True, fg="red" if sys.stderr.isatty() else None)
     sys.exit(code)

@@ -14,6 +14,7 @@ from rubric.cli._render import (
     EXIT_USAGE,
     echo_problems,
     emit_json,
+    existing_history,
     fail,
     fail_exists,
     progress,
@@ -164,20 +165,14 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     comparison.notes.extend(notes)
     if previous_cycle:
         from rubric.framework.store import FrameworkStore
-        from rubric.history import open_history
         from rubric.trend import attach_previous_cycle
 
-        if not db_path.exists():
-            fail(f"no history at {db_path}; --previous-cycle needs returns recorded with "
-                 "'rubric ingest'")
-        history = open_history(db_path)
-        try:
-            attach_previous_cycle(comparison, history, FrameworkStore(frameworks_dir),
-                                  previous_cycle)
-        except LookupError as exc:
-            fail(str(exc))
-        finally:
-            history.close()
+        with existing_history(db_path, "--previous-cycle") as history:
+            try:
+                attach_previous_cycle(comparison, history, FrameworkStore(frameworks_dir),
+                                      previous_cycle)
+            except LookupError as exc:
+                fail(str(exc))
     try:
         write_comparison_xlsx(comparison, output, force=force)
         if html_path is not None:

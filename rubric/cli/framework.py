@@ -14,8 +14,8 @@ from rubric.cli._render import (
     EXIT_USAGE,
     echo_problems,
     emit_json,
+    emit_text,
     fail,
-    fail_exists,
 )
 
 if TYPE_CHECKING:
@@ -147,18 +147,10 @@ def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of the framework format."""
-    from rubric._io import OutputExists, write_text_atomic
     from rubric.framework.schema import framework_json_schema
 
-    text = json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_text_atomic(output, text, force=force)
-    except OutputExists:
-        fail_exists(output)
-    click.echo(f"wrote {output}", err=True)
+    emit_text(json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n", output,
+              force=force)
 
 
 def _load_pair(old: Path, new: Path) -> list[LoadResult]:
@@ -218,15 +210,7 @@ def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def changelog(old: Path, new: Path, output: Path | None, force: bool) -> None:
     """A readable changelog from OLD to NEW, grouped by severity."""
-    from rubric._io import OutputExists, write_text_atomic
     from rubric.framework.diff import changelog_markdown, diff_frameworks
 
-    text = changelog_markdown(diff_frameworks(*_load_pair(old, new)))
-    if output is None:
-        click.echo(text)
-        return
-    try:
-        write_text_atomic(output, text, force=force)
-    except OutputExists:
-        fail_exists(output)
-    click.echo(f"wrote {output}", err=True)
+    emit_text(changelog_markdown(diff_frameworks(*_load_pair(old, new))) + "\n", output,
+              force=force)

@@ -12,8 +12,9 @@ from rubric.cli._render import (
     EXIT_USAGE,
     echo_problems,
     emit_json,
+    emit_text,
+    existing_history,
     fail,
-    fail_exists,
 )
 from rubric.cli.workbook import expand_paths, frameworks_option
 
@@ -86,19 +87,14 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
 def trend(authority: str, db_path: Path, frameworks_dir: Path, as_json: bool) -> None:
     """An authority's levels, scores and measures across cycles."""
     from rubric.framework.store import FrameworkStore
-    from rubric.history import open_history
     from rubric.trend import build_trend
 
-    if not db_path.exists():
-        fail(f"no history at {db_path}; record returns with 'rubric ingest' first")
-    history = open_history(db_path)
-    try:
+    with existing_history(db_path, "trend") as history:
         code = history.code_for(authority)
-        found = build_trend(history, code, FrameworkStore(frameworks_dir)) if code else None
-    except LookupError as exc:
-        fail(str(exc))
-    finally:
-        history.close()
+        try:
+            found = build_trend(history, code, FrameworkStore(frameworks_dir)) if code else None
+        except LookupError as exc:
+            fail(str(exc))
     if found is None:
         fail(f"no returns recorded for {authority!r} in {db_path}")
     if as_json:
@@ -140,22 +136,8 @@ def _fmt(value: float | None) -> str:
 @db_option
 def export_cycle(cycle: str, fmt: str, output: Path | None, force: bool, db_path: Path) -> None:
     """Answers and scores of a cycle's current returns, for other tools (CSV or JSON)."""
-    from rubric._io import OutputExists, write_text_atomic
     from rubric.export.tabular import cycle_csv, cycle_json
-    from rubric.history import open_history
 
-    if not db_path.exists():
-        fail(f"no history at {db_path}; record returns with 'rubric ingest' first")
-    history = open_history(db_path)
-    try:
+    with existing_history(db_path, "export") as history:
         text = cycle_csv(history, _cycle(cycle)) if fmt == "csv" else cycle_json(history, cycle)
-    finally:
-        history.close()
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_text_atomic(output, text, force=force)
-    except OutputExists:
-        fail_exists(output)
-    click.echo(f"wrote {output}", err=True)
+    emit_text(text, output, force=force)

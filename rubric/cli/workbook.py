@@ -13,6 +13,7 @@ from rubric.cli._render import (
     EXIT_USAGE,
     echo_problems,
     emit_json,
+    existing_history,
     fail,
     fail_exists,
     progress,
@@ -119,29 +120,24 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
     previous: dict[str, dict[str, str] | None] = {}
     if follow_up:
         from rubric.framework.store import FrameworkStore
-        from rubric.history import open_history
         from rubric.trend import previous_next_steps
         from rubric.workbook.layout import previous_cycle as cycle_before
 
         earlier = previous_cycle or cycle_before(cycle)
-        if not db_path.exists():
-            fail(f"no history at {db_path}; --follow-up needs returns recorded with "
-                 "'rubric ingest'")
-        history = open_history(db_path)
-        try:
+        with existing_history(db_path, "--follow-up") as history:
             store = FrameworkStore(frameworks_dir)
             for name, code in targets:
-                found = previous_next_steps(history, code or name, earlier, store, framework)
-                if found is None and code:
-                    found = previous_next_steps(history, name, earlier, store, framework)
+                try:
+                    found = previous_next_steps(history, code or name, earlier, store,
+                                                framework)
+                    if found is None and code:
+                        found = previous_next_steps(history, name, earlier, store, framework)
+                except LookupError as exc:
+                    fail(str(exc))
                 previous[code or name] = found
                 if found is None:
                     click.echo(f"{name}: no return recorded for {earlier}; its follow-up "
                                "column will say so", err=True)
-        except LookupError as exc:
-            fail(str(exc))
-        finally:
-            history.close()
     several = len(targets) > 1 or output.is_dir() or output.suffix.lower() != ".xlsx"
     planned = [(TemplateInfo(name, cycle, code,
                              follow_up=(previous.get(code or name) or {}) if follow_up
