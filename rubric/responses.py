@@ -246,6 +246,8 @@ class _Reader:
             else:
                 answer = parsed
         evidence, strengths, next_steps, previous, progress = texts
+        if previous == layout.NO_PREVIOUS_STEPS:
+            previous = ""
         # Every value here was built by this reader from plain cells: no need to re-validate.
         self.themes[theme_id] = ThemeAnswer.trusted(
             id=theme_id, level=answer.value, special=answer.special, evidence=evidence,

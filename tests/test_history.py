@@ -103,7 +103,9 @@ def test_follow_up_rows_in_the_next_template(tmp_path: Path) -> None:
     assert row[-2].value == "Agree a shared tracker." and row[-2].protection.locked
     assert not row[-1].protection.locked
     other = next(r for r in sheet.iter_rows(min_row=5) if r[0].value == "1.1.2")
-    assert other[-2].value == "(none recorded last cycle)"
+    assert other[-2].value == layout.NO_PREVIOUS_STEPS
+    new_theme = read_return(SECOND[0], STORE).response.themes["5.6.2"]
+    assert new_theme.previous_next_steps == ""  # the placeholder reads back as nothing
     result = read_return(SECOND[0], STORE)
     answered = [a for a in result.response.themes.values() if a.progress]
     assert answered and all(a.previous_next_steps for a in answered)

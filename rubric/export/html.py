@@ -151,22 +151,42 @@ def _members(c: Comparison) -> str:
     rows = []
     for m in c.members:
         overall = m.scores.overall.rounded
+        extra = ""
+        if c.previous_cycle:
+            before = c.previous.get(m.code)
+            was = before.overall.rounded if before else None
+            change = f"{overall - was:+.1f}" if overall is not None and was is not None else "–"
+            extra += f'<td class="num">{_score(was)}</td><td class="num">{change}</td>'
+        if c.has_follow_up:
+            answers = [row.answers.get(m.code) for row in c.themes]
+            planned = sum(1 for a in answers if a is not None and a.previous_next_steps)
+            progressed = sum(1 for a in answers if a is not None and a.progress.strip())
+            extra += f'<td class="num">{progressed} of {planned}</td>'
         rows.append(
             f'<tr><th scope="row">{_swatch(colours[m.code])}{_e(m.name)}</th>'
             f'<td class="mono">{_e(m.code)}</td>'
             f'<td class="num">{_percent(m.scores.completion)}</td>'
             f'<td class="num">{_percent(m.scores.evidence_coverage)}</td>'
             f'<td class="num score" style="background:{_heat(overall, low, high)}">'
-            f"{_score(overall)}</td></tr>")
+            f"{_score(overall)}</td>{extra}</tr>")
+    heads = ""
+    if c.previous_cycle:
+        heads += (f'<th scope="col" class="num">Overall in {_e(c.previous_cycle)}</th>'
+                  '<th scope="col" class="num">Change</th>')
+    if c.has_follow_up:
+        heads += '<th scope="col" class="num">Progress reported on last next steps</th>'
     return (
         '<section id="members" class="card"><h2>Members</h2>'
         '<table class="members"><thead><tr><th scope="col">Authority</th>'
         '<th scope="col">Code</th><th scope="col" class="num">Completion</th>'
         '<th scope="col" class="num">Evidence coverage</th>'
-        f'<th scope="col" class="num">Overall score (of {high})</th></tr></thead>'
+        f'<th scope="col" class="num">Overall score (of {high})</th>{heads}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         '<p class="hint">Completion: themes answered of those that apply. Evidence coverage: '
-        "levels given with evidence written beside them.</p></section>"
+        "levels given with evidence written beside them."
+        + (" Progress: themes where the member reported progress on the next steps it set "
+           "last cycle (details on the Follow-up sheet of the workbook)."
+           if c.has_follow_up else "") + "</p></section>"
     )
 
 

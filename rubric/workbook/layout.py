@@ -53,6 +53,7 @@ FOLLOW_UP_COLUMNS: tuple[Column, ...] = (
     Column("progress", "Progress on last cycle's next steps", 46, answer=True),
 )
 ALL_THEME_COLUMNS = THEME_COLUMNS + FOLLOW_UP_COLUMNS
+NO_PREVIOUS_STEPS = "(none recorded last cycle)"  # shown in the follow-up column; reads as empty
 THEME_ANSWER_KEYS = tuple(c.key for c in ALL_THEME_COLUMNS if c.answer)
 THEME_TEXT_KEYS = ("evidence", "strengths", "next_steps")
 FOLLOW_UP_KEYS = ("previous_next_steps", "progress")

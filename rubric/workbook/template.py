@@ -217,7 +217,7 @@ class _TemplateWriter:
         }
         if self.info.follow_up is not None:
             texts["previous_next_steps"] = self.info.follow_up.get(theme.id) or \
-                "(none recorded last cycle)"
+                layout.NO_PREVIOUS_STEPS
         for index, column in enumerate(self.columns, start=1):
             cell = sheet.cell(row, index)
             cell.border, cell.alignment = _BORDER, _WRAP_TOP
