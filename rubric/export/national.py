@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
 from rubric._io import atomic_output
@@ -66,12 +65,8 @@ def build_national_workbook(overview: NationalOverview) -> Workbook:
     for group, spreads in sorted(overview.by_family_group.items()):
         row += 1
         _summary_row(sheet, row, f"Family group {group} median", spreads, ids, "median")
-    low, high = framework.scale.lowest.value, framework.scale.highest.value
-    sheet.conditional_formatting.add(
-        f"F{header + 1}:{get_column_letter(6 + len(ids))}{row}",
-        ColorScaleRule(start_type="num", start_value=low, start_color=styles.LOW_COLOUR,
-                       mid_type="num", mid_value=(low + high) / 2, mid_color=styles.MID_COLOUR,
-                       end_type="num", end_value=high, end_color=styles.HIGH_COLOUR))
+    styles.level_colour_scale(sheet, f"F{header + 1}:{get_column_letter(6 + len(ids))}{row}",
+                              framework.scale)
     sheet.freeze_panes = f"G{header + 1}"
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(6 + len(ids))}{last_authority}"
     sheet.page_setup.orientation = "landscape"

@@ -13,7 +13,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, RadarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -48,12 +47,7 @@ def _page(sheet: Any, header_row: int, freeze: str | None) -> None:
 
 
 def _colour_scale(sheet: Any, ref: str, comparison: Comparison) -> None:
-    scale = comparison.framework.scale
-    low, high = scale.lowest.value, scale.highest.value
-    sheet.conditional_formatting.add(ref, ColorScaleRule(
-        start_type="num", start_value=low, start_color=styles.LOW_COLOUR,
-        mid_type="num", mid_value=(low + high) / 2, mid_color=styles.MID_COLOUR,
-        end_type="num", end_value=high, end_color=styles.HIGH_COLOUR))
+    styles.level_colour_scale(sheet, ref, comparison.framework.scale)
 
 
 def _lines(text: str, width: float) -> int:

@@ -33,3 +33,14 @@ def header_cells(sheet, row: int, labels: list[str], widths: list[float] | None 
         if widths:
             sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
     sheet.row_dimensions[row].height = height
+
+
+def level_colour_scale(sheet, ref: str, scale) -> None:
+    """Red -> amber -> green over the scale's range, so a level or score reads at a glance."""
+    from openpyxl.formatting.rule import ColorScaleRule
+
+    low, high = scale.lowest.value, scale.highest.value
+    sheet.conditional_formatting.add(ref, ColorScaleRule(
+        start_type="num", start_value=low, start_color=LOW_COLOUR,
+        mid_type="num", mid_value=(low + high) / 2, mid_color=MID_COLOUR,
+        end_type="num", end_value=high, end_color=HIGH_COLOUR))
