@@ -69,11 +69,7 @@ def build_national_workbook(overview: NationalOverview) -> Workbook:
                               framework.scale)
     sheet.freeze_panes = f"G{header + 1}"
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(6 + len(ids))}{last_authority}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header}:{header}"
+    styles.print_landscape(sheet, header)
 
     titles = book.create_sheet("Indicators")
     styles.header_cells(titles, 1, ["ID", "Indicator", "Key area", "National median", "Q1",

@@ -36,12 +36,7 @@ def _title(sheet: Any, text: str, subtitle: str | None = None) -> int:
 
 
 def _page(sheet: Any, header_row: int, freeze: str | None) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    styles.print_landscape(sheet, header_row)
     if freeze:
         sheet.freeze_panes = freeze
 

@@ -44,3 +44,14 @@ def level_colour_scale(sheet, ref: str, scale) -> None:
         start_type="num", start_value=low, start_color=LOW_COLOUR,
         mid_type="num", mid_value=(low + high) / 2, mid_color=MID_COLOUR,
         end_type="num", end_value=high, end_color=HIGH_COLOUR))
+
+
+def print_landscape(sheet, header_row: int | None = None) -> None:
+    """A4 landscape, fitted to one page wide, the header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"

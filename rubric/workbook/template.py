@@ -94,14 +94,8 @@ def _protect(sheet: Worksheet) -> None:
 
 
 def _print_setup(sheet: Worksheet, header_row: int | None) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    styles.print_landscape(sheet, header_row)
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    if header_row:
-        sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _title_rows(sheet: Worksheet, title: str, guidance: str, width: int) -> None:
