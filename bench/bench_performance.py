@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 from rubric.framework.load import load_framework  # noqa: E402
 from rubric.framework.model import Framework  # noqa: E402
 from rubric.framework.store import FrameworkStore  # noqa: E402
-from rubric.responses import read_return  # noqa: E402
+from rubric.read.returns import read_return  # noqa: E402
 from rubric.scoring import score_response  # noqa: E402
-from rubric.workbook.fill import fill_workbook  # noqa: E402
-from rubric.workbook.template import TemplateInfo, write_template, write_templates  # noqa: E402
+from rubric.template.fill import fill_workbook  # noqa: E402
+from rubric.template.workbook import TemplateInfo, write_template, write_templates  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "perf"
 SIZES = {"medium": (16, 24), "large": (40, 24)}  # indicators, themes per indicator

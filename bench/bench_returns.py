@@ -22,10 +22,10 @@ from make_examples import CYCLE, PROFILES, Profile, answers_for  # noqa: E402
 
 from rubric.framework.load import load_framework  # noqa: E402
 from rubric.framework.store import FrameworkStore  # noqa: E402
+from rubric.read.returns import read_return  # noqa: E402
 from rubric.registry.authorities import all_authorities  # noqa: E402
-from rubric.responses import read_return  # noqa: E402
-from rubric.workbook.fill import fill_workbook  # noqa: E402
-from rubric.workbook.template import TemplateInfo, write_template  # noqa: E402
+from rubric.template.fill import fill_workbook  # noqa: E402
+from rubric.template.workbook import TemplateInfo, write_template  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "returns32"
 

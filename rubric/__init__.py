@@ -26,14 +26,14 @@ _EXPORTS: dict[str, str] = {
     "framework_json_schema": "rubric.framework.schema",
     "lint_framework": "rubric.framework.lint",
     "load_framework": "rubric.framework.load",
-    "diff_frameworks": "rubric.framework.diff",
+    "diff_frameworks": "rubric.versions.diff",
     # Framework -> workbook -> Response
-    "TemplateInfo": "rubric.workbook.template",
-    "write_templates": "rubric.workbook.template",
-    "ReadResult": "rubric.responses",
-    "Response": "rubric.responses",
-    "read_return": "rubric.responses",
-    "migrate_response": "rubric.migrate",
+    "TemplateInfo": "rubric.template.workbook",
+    "write_templates": "rubric.template.workbook",
+    "ReadResult": "rubric.response",
+    "Response": "rubric.response",
+    "read_return": "rubric.read.returns",
+    "migrate_response": "rubric.versions.migrate",
     # Response -> scores -> comparison -> exports
     "Scores": "rubric.scoring",
     "score_response": "rubric.scoring",
@@ -43,8 +43,8 @@ _EXPORTS: dict[str, str] = {
     "write_comparison_xlsx": "rubric.export.xlsx",
     "render_html": "rubric.export.html",
     # cycles
-    "open_history": "rubric.history",
-    "build_trend": "rubric.trend",
+    "open_history": "rubric.cycles.history",
+    "build_trend": "rubric.cycles.trend",
 }
 
 __all__ = [
@@ -81,21 +81,22 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from rubric.compare.challenge import ChallengeSettings
     from rubric.compare.quad import Comparison, compare_returns
+    from rubric.cycles.history import open_history
+    from rubric.cycles.trend import build_trend
     from rubric.export.html import render_html
     from rubric.export.xlsx import write_comparison_xlsx
-    from rubric.framework.diff import diff_frameworks
     from rubric.framework.lint import lint_framework
     from rubric.framework.load import LoadResult, load_framework
     from rubric.framework.model import Framework
     from rubric.framework.schema import framework_json_schema
     from rubric.framework.store import FrameworkStore
-    from rubric.history import open_history
-    from rubric.migrate import migrate_response
     from rubric.problems import CATALOGUE, Location, Problem, Report, Severity
-    from rubric.responses import ReadResult, Response, read_return
+    from rubric.read.returns import read_return
+    from rubric.response import ReadResult, Response
     from rubric.scoring import Scores, score_response
-    from rubric.trend import build_trend
-    from rubric.workbook.template import TemplateInfo, write_templates
+    from rubric.template.workbook import TemplateInfo, write_templates
+    from rubric.versions.diff import diff_frameworks
+    from rubric.versions.migrate import migrate_response
 
 
 def __getattr__(name: str) -> Any:

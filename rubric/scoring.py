@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from rubric.framework.model import Framework, Scoring
-from rubric.responses import Response, ThemeAnswer
+from rubric.response import Response, ThemeAnswer
 
 Status = Literal["scored", "unanswered", "excluded"]
 

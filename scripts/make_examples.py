@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from rubric.framework.load import load_framework  # noqa: E402
 from rubric.framework.model import Framework  # noqa: E402
-from rubric.workbook.fill import fill_workbook  # noqa: E402
-from rubric.workbook.template import TemplateInfo, write_template  # noqa: E402
+from rubric.template.fill import fill_workbook  # noqa: E402
+from rubric.template.workbook import TemplateInfo, write_template  # noqa: E402
 
 FRAMEWORK = ROOT / "frameworks" / "hgioea" / "1.0.0.yaml"
 NEXT_FRAMEWORK = ROOT / "frameworks" / "hgioea" / "1.1.0.yaml"
@@ -169,8 +169,8 @@ def next_cycle(framework: Framework, profile: Profile, previous: dict) -> tuple[
 def write_next_cycle(out: Path, force: bool) -> None:
     """The four examples again for 2026-27, on hgioea 1.1.0, through follow-up templates."""
     from rubric.framework.store import FrameworkStore
-    from rubric.migrate import migrate_response
-    from rubric.responses import read_return
+    from rubric.read.returns import read_return
+    from rubric.versions.migrate import migrate_response
 
     old = load_framework(FRAMEWORK).framework
     new = load_framework(NEXT_FRAMEWORK).framework

@@ -6,10 +6,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from rubric.batch import FILES_PER_WORKER, effective_jobs, read_many
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
-from rubric.workbook.template import TemplateInfo, write_templates
+from rubric.read.batch import FILES_PER_WORKER, effective_jobs, read_many
+from rubric.read.returns import read_return
+from rubric.template.workbook import TemplateInfo, write_templates
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.workbooks import demo_framework
 
@@ -54,7 +54,7 @@ def test_stamped_templates_carry_each_authority_exactly(tmp_path: Path) -> None:
 
 
 def test_workers_can_send_back_only_what_a_command_needs(tmp_path: Path) -> None:
-    from rubric.batch import report_only, with_scores
+    from rubric.read.batch import report_only, with_scores
 
     examples = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))
     paths = [examples[n % 4] for n in range(FILES_PER_WORKER * 2)]

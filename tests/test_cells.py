@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rubric.workbook.cells import CELL_LIMIT, put_text, split_text
+from rubric.xlsx.cells import CELL_LIMIT, put_text, split_text
 
 
 @settings(max_examples=60, deadline=None)
@@ -35,7 +35,7 @@ def test_overlong_evidence_continues_over_rows_in_the_comparison(tmp_path: Path)
     from rubric.compare.quad import compare_returns
     from rubric.export.xlsx import write_comparison_xlsx
     from rubric.framework.store import FrameworkStore
-    from rubric.responses import read_return
+    from rubric.read.returns import read_return
     from tests.conftest import FRAMEWORKS, ROOT
 
     store = FrameworkStore(FRAMEWORKS)

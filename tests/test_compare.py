@@ -13,8 +13,8 @@ from rubric.compare.challenge import ChallengeSettings
 from rubric.compare.quad import compare_returns
 from rubric.export.xlsx import write_comparison_xlsx
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
-from rubric.workbook import layout
+from rubric.read.returns import read_return
+from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.workbooks import (
     INFO,

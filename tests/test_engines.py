@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
+from rubric.read.returns import read_return
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.test_workbook_problems import FIXTURES, STORES
 from tests.workbooks import libreoffice_convert, make_return, soffice

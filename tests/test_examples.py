@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
+from rubric.read.returns import read_return
 from tests.conftest import FRAMEWORKS, ROOT
 
 EXAMPLES = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))

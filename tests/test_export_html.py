@@ -16,7 +16,8 @@ from rubric.compare.challenge import KIND_TITLES, Prompt
 from rubric.compare.quad import Comparison, compare_returns
 from rubric.export.html import PROMPTS_PER_KIND, render_html, write_html
 from rubric.framework.store import FrameworkStore
-from rubric.responses import ReadResult, read_return
+from rubric.read.returns import read_return
+from rubric.response import ReadResult
 from tests.conftest import FRAMEWORKS, ROOT
 
 EXAMPLES = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))

@@ -28,9 +28,10 @@ from rubric.framework.load import load_framework
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Problem
-from rubric.responses import ReadResult, read_return
+from rubric.read.returns import read_return
+from rubric.response import ReadResult
 from rubric.scoring import score_response
-from rubric.workbook import layout
+from rubric.xlsx import layout
 from tests.conftest import DEMO, FRAMEWORKS
 from tests.hostile.corpus import demo_return_bytes
 from tests.workbooks import rewrite_zip

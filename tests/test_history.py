@@ -15,15 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from rubric.cli import main
+from rubric.cycles.history import MIGRATIONS, open_history
+from rubric.cycles.trend import build_trend
 from rubric.export.tabular import csv_safe, cycle_csv, cycle_json
 from rubric.framework.load import load_framework
 from rubric.framework.store import FrameworkStore
-from rubric.history import MIGRATIONS, open_history
-from rubric.responses import read_return
+from rubric.read.returns import read_return
 from rubric.scoring import score_response
-from rubric.trend import build_trend
-from rubric.workbook import layout
-from rubric.workbook.template import TemplateInfo, write_template
+from rubric.template.workbook import TemplateInfo, write_template
+from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.workbooks import edit_workbook
 

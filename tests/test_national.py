@@ -10,9 +10,9 @@ import pytest
 from rubric.compare.national import Spread, national_overview
 from rubric.export.national import write_national_xlsx
 from rubric.framework.store import FrameworkStore
+from rubric.read.returns import read_return
 from rubric.registry.quads import load_quads
-from rubric.responses import read_return
-from rubric.workbook import layout
+from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.workbooks import edit_workbook, make_return
 

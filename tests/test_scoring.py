@@ -6,7 +6,7 @@ import pytest
 
 from rubric.framework.load import load_framework_text
 from rubric.framework.model import Framework
-from rubric.responses import Response, ThemeAnswer
+from rubric.response import Response, ThemeAnswer
 from rubric.scoring import aggregate, explain_lines, round_score, score_response
 from tests.conftest import DEMO
 

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rubric.cli import main
-from rubric.framework.diff import diff_frameworks, version_bump
 from rubric.framework.load import LoadResult, load_framework, load_framework_text
 from rubric.framework.store import FrameworkStore
-from rubric.migrate import CARRIED_OVER_SHEET, migrate_response, write_migrated_workbook
-from rubric.responses import ThemeAnswer, read_return
+from rubric.read.returns import read_return
+from rubric.response import ThemeAnswer
+from rubric.versions.diff import diff_frameworks, version_bump
+from rubric.versions.migrate import CARRIED_OVER_SHEET, migrate_response, write_migrated_workbook
 from tests.conftest import DEMO, FRAMEWORKS, ROOT
 from tests.workbooks import make_return
 
@@ -292,7 +293,7 @@ def test_diff_of_a_framework_with_itself_is_empty(text: str) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=frameworks(), data=st.data())
 def test_migrating_to_the_same_version_changes_no_answer(text: str, data) -> None:
-    from rubric.responses import Response
+    from rubric.response import Response
 
     framework = load_framework_text(text, "gen.yaml").framework
     answer = st.builds(ThemeAnswer, id=st.just("x"), level=st.one_of(st.none(),

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
-from rubric.workbook import layout
-from rubric.workbook.safety import ZipLimits, check_workbook_file
+from rubric.read.returns import read_return
+from rubric.read.safety import ZipLimits, check_workbook_file
+from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS
 from tests.workbooks import blank_template, edit_workbook, make_return, rewrite_zip
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rubric.framework.store import FrameworkStore
-from rubric.responses import read_return
-from rubric.workbook import layout
-from rubric.workbook.fill import fill_workbook
+from rubric.read.returns import read_return
+from rubric.template.fill import fill_workbook
+from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS
 from tests.workbooks import (
     blank_template,
@@ -193,7 +193,7 @@ def test_random_answers_survive_libreoffice(tmp_path: Path, answers: dict) -> No
 @needs_libreoffice
 def test_template_renders_to_pdf(tmp_path: Path) -> None:
     from rubric.framework.load import load_framework
-    from rubric.workbook.template import TemplateInfo, write_template
+    from rubric.template.workbook import TemplateInfo, write_template
 
     framework = load_framework(FRAMEWORKS / "hgioea" / "1.0.0.yaml").framework
     path = tmp_path / "hgioea.xlsx"
@@ -208,7 +208,7 @@ def test_template_renders_to_pdf(tmp_path: Path) -> None:
 
 
 def test_trusted_answers_equal_model_construct() -> None:
-    from rubric.responses import ThemeAnswer
+    from rubric.response import ThemeAnswer
 
     values = {"id": "1.1.1", "level": 5, "special": None, "evidence": "e", "strengths": "s",
               "next_steps": "n", "previous_next_steps": "", "progress": "", "cell": "S!E6"}

@@ -20,8 +20,8 @@ from typing import Any
 
 from rubric.framework.load import load_framework
 from rubric.framework.model import Framework
-from rubric.workbook.fill import fill_workbook
-from rubric.workbook.template import TemplateInfo, write_template
+from rubric.template.fill import fill_workbook
+from rubric.template.workbook import TemplateInfo, write_template
 from tests.conftest import DEMO
 
 INFO = TemplateInfo("Example Authority A", "2025-26", "EXA")

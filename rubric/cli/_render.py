@@ -66,7 +66,7 @@ def emit_text(text: str, output: Any, *, force: bool) -> None:
 @contextlib.contextmanager
 def existing_history(db_path: Any, purpose: str) -> Iterator[Any]:
     """The history database at ``db_path``, which must exist already (reading commands)."""
-    from rubric.history import open_history
+    from rubric.cycles.history import open_history
 
     if not db_path.exists():
         fail(f"no history at {db_path}; {purpose} needs returns recorded with 'rubric ingest'")

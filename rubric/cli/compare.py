@@ -30,8 +30,8 @@ def _read_stream(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None
                  label: str, work: Any = None) -> Iterator:
     """Validated returns (or ``work`` applied to each), streamed in input order, with a
     progress bar on a terminal."""
-    from rubric.batch import read_many, whole
     from rubric.framework.store import FrameworkStore
+    from rubric.read.batch import read_many, whole
 
     files = expand_paths(paths)
     if not files:
@@ -67,7 +67,7 @@ def _fmt(value: float | None) -> str:
 def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, explain: bool,
           as_json: bool) -> None:
     """Score returns per theme, indicator, key area and overall, by the framework's rules."""
-    from rubric.batch import with_scores
+    from rubric.read.batch import with_scores
     from rubric.scoring import explain_lines
 
     entries, invalid = [], []
@@ -149,7 +149,7 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
             echo_problems(result.report.errors)
     notes: list[str] = []
     if migrate_versions:
-        from rubric.migrate import migrate_to_newest
+        from rubric.versions.migrate import migrate_to_newest
 
         results, notes = migrate_to_newest(results)
     settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
@@ -164,8 +164,8 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     comparison = outcome.comparison
     comparison.notes.extend(notes)
     if previous_cycle:
+        from rubric.cycles.trend import attach_previous_cycle
         from rubric.framework.store import FrameworkStore
-        from rubric.trend import attach_previous_cycle
 
         with existing_history(db_path, "--previous-cycle") as history:
             try:

@@ -173,7 +173,7 @@ def _load_pair(old: Path, new: Path) -> list[LoadResult]:
 @_json_option
 def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
     """Every change from OLD to NEW: input and output impact, severity, semantic drift."""
-    from rubric.framework.diff import diff_frameworks
+    from rubric.versions.diff import diff_frameworks
 
     result = diff_frameworks(*_load_pair(old, new))
     if as_json:
@@ -210,7 +210,7 @@ def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def changelog(old: Path, new: Path, output: Path | None, force: bool) -> None:
     """A readable changelog from OLD to NEW, grouped by severity."""
-    from rubric.framework.diff import changelog_markdown, diff_frameworks
+    from rubric.versions.diff import changelog_markdown, diff_frameworks
 
     emit_text(changelog_markdown(diff_frameworks(*_load_pair(old, new))) + "\n", output,
               force=force)

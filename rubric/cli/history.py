@@ -42,9 +42,9 @@ def _cycle(value: str) -> str:
 def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: Path,
            as_json: bool) -> None:
     """Record validated returns in the history (idempotent; newer returns supersede)."""
+    from rubric.cycles.history import open_history
     from rubric.framework.store import FrameworkStore
-    from rubric.history import open_history
-    from rubric.responses import read_return
+    from rubric.read.returns import read_return
     from rubric.scoring import score_response
 
     cycle = _cycle(cycle)
@@ -86,8 +86,8 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def trend(authority: str, db_path: Path, frameworks_dir: Path, as_json: bool) -> None:
     """An authority's levels, scores and measures across cycles."""
+    from rubric.cycles.trend import build_trend
     from rubric.framework.store import FrameworkStore
-    from rubric.trend import build_trend
 
     with existing_history(db_path, "trend") as history:
         code = history.code_for(authority)

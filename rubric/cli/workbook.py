@@ -77,7 +77,7 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
     from rubric.framework.load import load_framework
     from rubric.registry.authorities import all_authorities as every_authority
     from rubric.registry.authorities import find, suggest
-    from rubric.workbook.template import TemplateInfo, write_templates
+    from rubric.template.workbook import TemplateInfo, write_templates
 
     if sum(map(bool, (authorities, quad_name, all_authorities))) != 1:
         fail("give exactly one of --authority, --quad or --all", EXIT_USAGE)
@@ -119,9 +119,9 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
 
     previous: dict[str, dict[str, str] | None] = {}
     if follow_up:
+        from rubric.cycles.trend import previous_next_steps
         from rubric.framework.store import FrameworkStore
-        from rubric.trend import previous_next_steps
-        from rubric.workbook.layout import previous_cycle as cycle_before
+        from rubric.xlsx.layout import previous_cycle as cycle_before
 
         earlier = previous_cycle or cycle_before(cycle)
         with existing_history(db_path, "--follow-up") as history:
@@ -161,8 +161,8 @@ def template(framework_path: Path, authorities: tuple[str, ...], quad_name: str 
 def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
              as_json: bool) -> None:
     """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
-    from rubric.batch import read_many, report_only
     from rubric.framework.store import FrameworkStore
+    from rubric.read.batch import read_many, report_only
 
     files = expand_paths(paths)
     if not files:
@@ -204,8 +204,12 @@ def migrate(return_path: Path, target: Path, output: Path, frameworks_dir: Path,
     from rubric._io import OutputExists
     from rubric.framework.load import load_framework
     from rubric.framework.store import FrameworkStore
-    from rubric.migrate import CARRIED_OVER_SHEET, migrate_response, write_migrated_workbook
-    from rubric.responses import read_return
+    from rubric.read.returns import read_return
+    from rubric.versions.migrate import (
+        CARRIED_OVER_SHEET,
+        migrate_response,
+        write_migrated_workbook,
+    )
 
     if output.exists() and not force:
         fail_exists(output)

@@ -12,7 +12,7 @@ from rubric.framework.model import Framework
 from rubric.problems import Location, Report, problem
 from rubric.registry.authorities import Authority, all_authorities, find
 from rubric.registry.quads import QuadsResult
-from rubric.responses import ReadResult
+from rubric.response import ReadResult
 from rubric.scoring import Scores, score_response
 
 

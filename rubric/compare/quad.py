@@ -15,7 +15,7 @@ from rubric.compare.challenge import ChallengeSettings, Prompt, challenge_prompt
 from rubric.framework.model import Framework
 from rubric.problems import Location, Report, problem
 from rubric.registry.quads import Quad
-from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores, ThemeScore, score_response
 
 

@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.national import NationalOverview, Spread
-from rubric.workbook import styles
-from rubric.workbook.cells import put_number, put_text
+from rubric.xlsx import styles
+from rubric.xlsx.cells import put_number, put_text
 
 SCORE = "0.0"
 

@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from rubric.history import History
+from rubric.cycles.history import History
 
 CSV_COLUMNS = ("cycle", "authority_code", "authority", "framework_id", "framework_version",
                "theme_id", "level", "special", "evidence", "strengths", "next_steps",

@@ -20,8 +20,8 @@ from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES
 from rubric.compare.quad import Comparison, ScoreRow
-from rubric.workbook import styles
-from rubric.workbook.cells import put_number, put_text, split_text
+from rubric.xlsx import styles
+from rubric.xlsx.cells import put_number, put_text, split_text
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"

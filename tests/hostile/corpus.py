@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.problems import CATALOGUE
-from rubric.workbook import layout
-from rubric.workbook.safety import MAX_ENTRIES, MAX_ROWS
+from rubric.read.safety import MAX_ENTRIES, MAX_ROWS
+from rubric.xlsx import layout
 from tests.conftest import DEMO, ROOT
 from tests.conftest import FRAMEWORKS as FRAMEWORK_DIR
 from tests.workbooks import edit_workbook, make_return, rewrite_zip

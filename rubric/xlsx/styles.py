@@ -24,7 +24,7 @@ def header_cells(sheet, row: int, labels: list[str], widths: list[float] | None 
     """Write a header row in the house style, optionally setting column widths."""
     from openpyxl.utils import get_column_letter
 
-    from rubric.workbook.cells import put_text
+    from rubric.xlsx.cells import put_text
 
     for index, label in enumerate(labels, start=1):
         cell = put_text(sheet.cell(row, index), label)

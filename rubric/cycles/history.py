@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores
 
 ENV_VAR = "RUBRIC_DB"

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from rubric.framework.store import FrameworkStore
-from rubric.responses import ReadResult, read_return
+from rubric.read.returns import read_return
+from rubric.response import ReadResult
 from rubric.scoring import Scores
 
 T = TypeVar("T")

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rubric.compare.quad import Comparison
+from rubric.cycles.history import History, StoredReturn
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
-from rubric.history import History, StoredReturn
-from rubric.migrate import migrate_response, newest
-from rubric.responses import Response
+from rubric.response import Response
 from rubric.scoring import Scores, score_response
+from rubric.versions.migrate import migrate_response, newest
 
 
 @dataclass(slots=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.framework.model import Framework
-from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
-from rubric.workbook import layout
+from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.xlsx import layout
 
 How = Literal["same", "alias", "mapping", "unplaced"]
 CARRIED_OVER_SHEET = layout.CARRIED_OVER_SHEET
@@ -139,10 +139,10 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
     """The return as a workbook on ``new``: answers in place, the rest on "Carried over"."""
     import tempfile
 
-    from rubric.workbook.cells import put_text, split_text
-    from rubric.workbook.fill import fill_workbook
-    from rubric.workbook.styles import BORDER, WRAP_TOP, header_cells
-    from rubric.workbook.template import TemplateInfo, write_template
+    from rubric.template.fill import fill_workbook
+    from rubric.template.workbook import TemplateInfo, write_template
+    from rubric.xlsx.cells import put_text, split_text
+    from rubric.xlsx.styles import BORDER, WRAP_TOP, header_cells
 
     response = migration.response
     info = TemplateInfo(response.authority, response.cycle, response.authority_code,

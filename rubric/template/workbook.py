@@ -28,8 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rubric._io import OutputExists, atomic_output
 from rubric._version import __version__
 from rubric.framework.model import Framework, Indicator, Theme
-from rubric.workbook import instructions, layout, styles
-from rubric.workbook.cells import clean_text, put_number, put_text
+from rubric.template import instructions
+from rubric.xlsx import layout, styles
+from rubric.xlsx.cells import clean_text, put_number, put_text
 
 _BORDER = styles.BORDER
 _WRAP_TOP = styles.WRAP_TOP

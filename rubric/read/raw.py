@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.problems import Location, Problem, problem
-from rubric.workbook.safety import DEFAULT_LIMITS, MAX_ROWS, ZipLimits, check_workbook_file
+from rubric.read.safety import DEFAULT_LIMITS, MAX_ROWS, ZipLimits, check_workbook_file
 
 Engine = Literal["calamine", "openpyxl"]
 Visibility = Literal["visible", "hidden", "veryhidden"]

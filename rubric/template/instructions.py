@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from rubric.framework.model import Framework
-from rubric.workbook import layout
-from rubric.workbook.cells import put_text
+from rubric.xlsx import layout
+from rubric.xlsx.cells import put_text
 
 if TYPE_CHECKING:
-    from rubric.workbook.template import TemplateInfo
+    from rubric.template.workbook import TemplateInfo
 
 _HEADING = Font(bold=True, size=12, color="1F3864")
 _TITLE = Font(bold=True, size=16, color="1F3864")

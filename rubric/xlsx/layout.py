@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from rubric.framework.model import Category, Framework, Scale
+from rubric.response import Special
 
 FORMAT = "rubric-workbook/1"
 
@@ -162,7 +163,6 @@ def previous_cycle(cycle: str) -> str:
 
 # --- levels -----------------------------------------------------------------------------------
 
-Special = Literal["not_applicable", "not_evaluated"]
 
 
 @dataclass(frozen=True, slots=True)

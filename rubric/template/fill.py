@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from rubric._io import atomic_output
-from rubric.workbook import layout
-from rubric.workbook.cells import put_number, put_text
+from rubric.xlsx import layout
+from rubric.xlsx.cells import put_number, put_text
 
 Answers = Mapping[str, Mapping[str, Any]]
 

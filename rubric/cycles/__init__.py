@@ -1,0 +1,1 @@
+"""Cycle after cycle: the history database, trends and what to follow up."""

@@ -1,0 +1,1 @@
+"""Returns in: the safety gate, the raw cell reader, returns -> Response, batches."""

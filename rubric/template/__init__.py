@@ -1,0 +1,1 @@
+"""Framework -> the workbook an authority fills in (and filling one, for tests and migration)."""

@@ -1,0 +1,1 @@
+"""Framework versions: what changed between two (diff) and carrying answers across (migrate)."""
