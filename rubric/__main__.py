@@ -1,3 +1,3 @@
-from rubric.cli import main
+from rubric.cli import run
 
-main(prog_name="rubric")
+run()

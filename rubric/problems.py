@@ -25,14 +25,21 @@ class ProblemType:
     severity: Severity
     template: str
     hint: str
+    usage: bool = False  # the command cannot run as asked (exit 2), not a problem of the input
 
 
 CATALOGUE: dict[str, ProblemType] = {}
 
+# One exit-code rule for every command (the CLI only applies it):
+EXIT_OK = 0  # done; warnings, if any, were printed
+EXIT_PROBLEMS = 1  # the input has problems (an invalid return, a framework with errors, ...)
+EXIT_USAGE = 2  # the command cannot run as asked (unknown name, no files, output exists, ...)
 
-def _define(code: str, severity: Severity, template: str, hint: str) -> None:
+
+def _define(code: str, severity: Severity, template: str, hint: str, *,
+            usage: bool = False) -> None:
     assert code not in CATALOGUE, code
-    CATALOGUE[code] = ProblemType(code, severity, template, hint)
+    CATALOGUE[code] = ProblemType(code, severity, template, hint, usage)
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -44,7 +51,23 @@ _define("file-unreadable", E, "cannot read the file: {reason}", "Check the file 
 _define("file-too-large", E, "the file is {size} bytes; rubric reads at most {limit}",
         "A real framework or return is far smaller; check it is the right file.")
 _define("output-exists", E, "{path} already exists", "Pass --force to replace it, or choose "
-        "another output path.")
+        "another output path.", usage=True)
+_define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
+_define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
+        "hold them.", usage=True)
+_define("options-conflict", E, "{reason}", "{hint}", usage=True)
+_define("cycle-invalid", E, "{value!r} is not a cycle", "Write a cycle as the school year it "
+        "covers, e.g. 2025-26 (two consecutive years).", usage=True)
+
+# --- names: frameworks, authorities, Quads ---------------------------------------------------
+_define("framework-not-found", E, "no framework {spec!r} ({searched})", "{known}", usage=True)
+_define("framework-has-errors", E, "the framework {path} has {errors} error(s) (listed above)",
+        "Run 'rubric framework lint {path}' and fix them first.")
+_define("authority-unknown", E, "{name!r} is not one of the 32 education authorities",
+        "{suggestion}", usage=True)
+_define("quad-unknown", E, "no Quad named {name!r}{for_cycle} in {path}", "{known}", usage=True)
+_define("quads-file-missing", E, "no Quads file at {path}", "Pass --quads-file, set "
+        "RUBRIC_QUADS, or put a quads.yaml in this folder.", usage=True)
 
 # --- YAML ------------------------------------------------------------------------------------
 _define("yaml-syntax", E, "YAML syntax error: {reason}", "Fix the YAML at this position; "
@@ -123,6 +146,30 @@ _define("reference-unknown", E, "{what} refers to {ref!r}, which is not in this 
 _define("control-characters", E, "this text contains control characters ({chars})",
         "Remove them; they cannot be written into a workbook.")
 
+# --- the history, across cycles ---------------------------------------------------------------
+_define("history-missing", E, "no history database at {path}", "Record returns first with "
+        "'rubric ingest RETURNS', or point --db (or RUBRIC_DB) at the database.", usage=True)
+_define("history-framework-missing", E, "the history holds returns on framework {framework} "
+        "{version}, which is not available ({searched})", "Add that framework file to a folder "
+        "on the lookup path (--frameworks, RUBRIC_FRAMEWORKS, ./frameworks).")
+_define("history-no-returns", E, "no returns recorded for {what} in {path}",
+        "Record them with 'rubric ingest', or check the name, code and cycle.")
+_define("follow-up-no-previous", W, "{authority} has no return recorded for {cycle}",
+        "Its follow-up column says so; ingest last cycle's return first to list its next steps.")
+_define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expected}",
+        "Ingest it under its own cycle (leave out --cycle to take it from the return), or "
+        "ask the authority for the {expected} return.")
+_define("ingest-cycle-unknown", E, "this return does not say which cycle it is for",
+        "Pass --cycle to say which cycle it belongs to.")
+
+# --- versions -------------------------------------------------------------------------------
+_define("migrate-invalid-return", E, "this return has {errors} error(s) and cannot be migrated "
+        "(listed above)", "Fix the return first: run 'rubric validate' on it.")
+_define("migrate-other-framework", E, "this is a {found} return, but {target} is framework "
+        "{expected}", "Migrate to a version of the framework the return was made from.",
+        usage=True)
+_define("diff-check-failed", E, "version check failed: {reason}", "{hint}")
+
 # --- Quads ----------------------------------------------------------------------------------
 _define("quad-unknown-authority", E, "{name!r} is not one of the 32 authorities",
         "{suggestion}")
@@ -141,8 +188,8 @@ _define("compare-invalid-return", E, "this return has {errors} error(s) and cann
 _define("compare-too-few", E, "a comparison needs at least 2 returns; {count} given",
         "Pass the returns of every member of the Quad.")
 _define("compare-framework-mismatch", E, "this return uses {found}, but {first} uses {expected}",
-        "Compare returns of one framework version, or bring them to one version with "
-        "'rubric migrate'.")
+        "Compare returns of one framework version: --migrate brings every return to the "
+        "newest version (or use 'rubric migrate' on each).")
 _define("compare-duplicate-authority", E, "{authority} appears twice (also in {first})",
         "Keep one return per authority: the latest.")
 _define("compare-not-in-quad", E, "{authority} is not a member of Quad {quad!r}",
@@ -179,7 +226,7 @@ _define("provenance-missing", E, "the workbook carries no rubric provenance ({re
 _define("provenance-invalid", E, "the provenance sheet is damaged: {reason}",
         "Start again from a freshly generated workbook, or ask the Quad lead for one.")
 _define("provenance-unknown-framework", E, "the workbook was made from framework {framework!r} "
-        "version {version!r}, which is not in {directory} ({known})",
+        "version {version!r}, which is not available ({directory}; {known})",
         "Add that framework file, point --frameworks at the right folder, or migrate the return.")
 _define("provenance-framework-invalid", E, "the framework file {path} for this workbook has "
         "errors", "Run 'rubric framework lint {path}' and fix it.")
@@ -310,3 +357,30 @@ class Report:
 
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]
+
+    @property
+    def exit_code(self) -> int:
+        """The one exit-code rule: 2 when the command cannot run as asked, 1 when the input has
+        problems, 0 otherwise (warnings do not fail a command)."""
+        errors = self.errors
+        if any(CATALOGUE[p.code].usage for p in errors):
+            return EXIT_USAGE
+        return EXIT_PROBLEMS if errors else EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"errors": [p.to_dict() for p in self.errors],
+                "warnings": [p.to_dict() for p in self.warnings]}
+
+
+class Refused(Exception):
+    """A library function cannot go on: carries the coded problem (and any found before it).
+
+    Orchestration code raises it where going on makes no sense (a name that resolves to
+    nothing, an output that exists); callers catch it and render ``report`` like any other.
+    """
+
+    def __init__(self, item: Problem, report: Report | None = None) -> None:
+        super().__init__(str(item))
+        self.problem = item
+        self.report = Report(list(report.problems) if report else [])
+        self.report.add(item)

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Create .venv (once) and install rubric into it; "test" also installs the test extra.
+# Installs again only when the packaging files changed (the code itself is an editable install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 fi
 extra=""
 if [ "${1:-}" = "test" ]; then extra="[test]"; fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+stamp=".venv/.rubric-installed${extra:+-test}"
+wanted=$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
+installed=$(cat "$stamp" 2>/dev/null || true)
+if [ -z "$extra" ] && [ "$installed" != "$wanted" ]; then installed=$(cat "$stamp-test" 2>/dev/null || true); fi
+if [ "$installed" != "$wanted" ] || ! .venv/bin/python -c "import rubric" 2>/dev/null; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  echo "$wanted" > "$stamp"
+fi

@@ -50,7 +50,7 @@ def test_compare_writes_the_workbook_and_refuses_to_overwrite(tmp_path: Path) ->
     assert code == 0, output
     assert out.exists() and "Challenge prompts:" in output
     code, output = run("compare", *FW, str(EXAMPLES), "-o", str(out))
-    assert code == 1 and "output-exists" in output
+    assert code == 2 and "output-exists" in output  # cannot run as asked
     assert run("compare", *FW, str(EXAMPLES), "-o", str(out), "--force")[0] == 0
 
 

@@ -23,9 +23,10 @@ def test_template_for_one_authority_a_quad_and_all(tmp_path: Path) -> None:
                        str(tmp_path / "pkn.xlsx"))
     assert code == 0 and (tmp_path / "pkn.xlsx").exists()
     code, output = run("template", str(DEMO), "--quad", "FG4 Quad B", "--quads-file",
-                       str(ROOT / "quads.yaml"), "-o", str(tmp_path / "quad"))
+                       str(ROOT / "quads.yaml"), "--cycle", "2025-26", "-o", str(tmp_path / "quad"))
     assert code == 0 and len(list((tmp_path / "quad").glob("*.xlsx"))) == 4
-    code, output = run("template", str(DEMO), "--all", "-o", str(tmp_path / "all"))
+    code, output = run("template", str(DEMO), "--all", "--cycle", "2025-26", "-o",
+                       str(tmp_path / "all"))
     assert code == 0 and len(list((tmp_path / "all").glob("*.xlsx"))) == 32
     assert (tmp_path / "all" / "demo-1.0.0-EDH-2025-26.xlsx").exists()
     code, output = run("template", str(DEMO), "--authority", "Edinbrugh", "-o",

@@ -1,10 +1,14 @@
 """The ``rubric`` command: a thin click layer over the library.
 
 Sub-command modules import only click at import time; each command imports the library parts it
-needs when it runs, so ``rubric --help`` and ``rubric --version`` start fast.
+needs when it runs, so ``rubric --help`` and ``rubric --version`` start fast. Exit codes follow
+one rule: 0 done, 1 the input has problems, 2 the command cannot run as asked.
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 import click
 
@@ -21,8 +25,9 @@ from rubric.cli.workbook import migrate, template, validate
 def main() -> None:
     """Self-evaluation rubrics for Scottish education authorities and their Quads.
 
-    Frameworks live as YAML in frameworks/; authorities fill in generated workbooks; Quad leads
-    validate, score and compare the returns.
+    Frameworks are YAML files (bundled ones work from any folder); authorities fill in
+    generated workbooks; Quad leads validate, score and compare the returns. Exit codes:
+    0 done, 1 the input has problems, 2 the command cannot run as asked.
     """
 
 
@@ -30,4 +35,16 @@ for command in (framework, template, validate, score, compare, national, migrate
                 export_cycle, authorities, quads):
     main.add_command(command)
 
-__all__ = ["main"]
+
+def run() -> None:
+    """Entry point: run the command; a closed pipe (``rubric score ... | head``) ends quietly."""
+    try:
+        main.main(prog_name="rubric")
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that stays quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+
+
+__all__ = ["main", "run"]

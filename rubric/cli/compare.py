@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
-from rubric.cli._render import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
-    echo_problems,
-    emit_json,
-    existing_history,
-    fail,
-    fail_exists,
-    progress,
+from rubric.cli._render import echo_problems, emit_json, finish, plural, progress, refusals
+from rubric.cli.options import (
+    db_option,
+    force_option,
+    frameworks_option,
+    jobs_option,
+    json_option,
+    quads_option,
 )
-from rubric.cli.workbook import expand_paths, frameworks_option, jobs_option
-
-quads_option = click.option(
-    "--quads-file", type=click.Path(dir_okay=False, path_type=Path), envvar="RUBRIC_QUADS",
-    default="quads.yaml", show_default=True, help="The Quads file.")
 
 
-def _read_stream(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
-                 label: str, work: Any = None) -> Iterator:
-    """Validated returns (or ``work`` applied to each), streamed in input order, with a
-    progress bar on a terminal."""
-    from rubric.framework.store import FrameworkStore
-    from rubric.read.batch import read_many, whole
-
-    files = expand_paths(paths)
-    if not files:
-        fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
-    store = FrameworkStore(frameworks_dir)
-    with progress(len(files), label) as advance:
-        yield from read_many(files, store, jobs=jobs, work=work or whole, on_done=advance)
+def _fmt(value: float | None) -> str:
+    return "no score" if value is None else f"{value:.1f}"
 
 
 def _score_text(scores) -> None:
-    click.echo(f"{scores.authority} ({scores.authority_code or '-'}), {scores.framework_id} "
-               f"{scores.framework_version}, {scores.cycle}: overall "
-               f"{_fmt(scores.overall.rounded)}; completion {scores.completion:.0%}; evidence "
-               f"for {scores.evidence_coverage:.0%} of levels")
+    code = f" ({scores.authority_code})" if scores.authority_code else ""
+    cycle = f", {scores.cycle}" if scores.cycle else ""
+    click.echo(f"{scores.authority}{code}, {scores.framework_id} {scores.framework_version}"
+               f"{cycle}: overall {_fmt(scores.overall.rounded)}; completion "
+               f"{scores.completion:.0%}; evidence for {scores.evidence_coverage:.0%} of levels")
     for category in scores.categories:
         children = {i for i, _, _ in category.inputs} | {i for i, _ in category.excluded}
         indicators = [s for s in scores.indicators if s.id in children]
@@ -54,46 +35,51 @@ def _score_text(scores) -> None:
         click.echo(f"  {category.id:<3} {_fmt(category.rounded):>9}  {category.title}: {parts}")
 
 
-def _fmt(value: float | None) -> str:
-    return "no score" if value is None else f"{value:.1f}"
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @frameworks_option
 @jobs_option
 @click.option("--explain", is_flag=True, help="Show how every score was derived.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, explain: bool,
-          as_json: bool) -> None:
+@json_option
+@refusals
+def score(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | None,
+          explain: bool, as_json: bool) -> None:
     """Score returns per theme, indicator, key area and overall, by the framework's rules."""
-    from rubric.read.batch import with_scores
+    from rubric.framework.store import FrameworkStore
+    from rubric.problems import EXIT_OK, EXIT_PROBLEMS
+    from rubric.read.batch import read_many, with_scores
+    from rubric.read.files import require_returns
     from rubric.scoring import explain_lines
 
+    found = require_returns(paths)
+    echo_problems(found.report, err=True)
+    store = FrameworkStore.lookup(frameworks_dir)
     entries, invalid = [], []
-    for result, scores in _read_stream(paths, frameworks_dir, jobs, "Scoring", with_scores):
-        if scores is None:
-            echo_problems(result.report.errors)
-            invalid.append(result.path)
-            continue
-        if as_json:
-            entries.append(scores.to_dict(explain))
-        elif explain:
-            for line in explain_lines(scores):
-                click.echo(line)
-        else:
-            _score_text(scores)
+    with progress(len(found.files), "Scoring") as advance:
+        for result, scores in read_many(found.files, store, jobs=jobs, work=with_scores,
+                                        on_done=advance):
+            if scores is None:
+                echo_problems(result.report.errors, err=as_json)
+                invalid.append(result.path)
+                continue
+            if as_json:
+                entries.append(scores.to_dict(explain))
+            elif explain:
+                for line in explain_lines(scores):
+                    click.echo(line)
+            else:
+                _score_text(scores)
     if as_json:
-        emit_json({"responses": entries, "invalid": invalid})
+        emit_json({"ok": not invalid, "responses": entries, "invalid": invalid})
     raise SystemExit(EXIT_PROBLEMS if invalid else EXIT_OK)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="The comparison workbook (.xlsx) to write.")
+              help="The comparison workbook (.xlsx) to write.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a self-contained HTML report here.")
+              help="Also write a self-contained HTML report here (.html).")
 @click.option("--quad", "quad_name", metavar="NAME",
               help="The Quad these returns belong to (checked against the Quads file).")
 @quads_option
@@ -110,80 +96,42 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
               help="A member this many levels above all others is someone to learn from.")
 @click.option("--previous-cycle", metavar="CYCLE",
               help="Add a Trend sheet: each member's scores in CYCLE (from the history).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              envvar="RUBRIC_DB", default="rubric-history.sqlite", show_default=True,
-              help="The history database, for --previous-cycle.")
+@db_option
 @click.option("--migrate", "migrate_versions", is_flag=True,
               help="Bring returns on older framework versions to the newest one first.")
-@click.option("--force", is_flag=True, help="Replace existing output files.")
+@force_option
 @jobs_option
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
-            quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
-            high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
-            previous_cycle: str | None, db_path: Path, migrate_versions: bool, force: bool,
-            jobs: int | None, as_json: bool) -> None:
-    """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
-    from rubric._io import OutputExists
+@json_option
+@refusals
+def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None,
+            quad_name: str | None, quads_file: Path | None, frameworks_dir: Path | None,
+            divergence: int, high_level: int, thin_evidence_words: int, weak_level: int,
+            learn_gap: int, previous_cycle: str | None, db_path: Path | None,
+            migrate_versions: bool, force: bool, jobs: int | None, as_json: bool) -> None:
+    """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts.
+
+    Without -o or --html it prints the comparison (as JSON with --json)."""
     from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
-    from rubric.compare.quad import compare_returns
-    from rubric.export.xlsx import write_comparison_xlsx
+    from rubric.compare.pipeline import run_comparison
+    from rubric.framework.store import FrameworkStore
 
-    for target in (output, html_path):
-        if target is not None and target.exists() and not force:
-            fail_exists(target)
-    quad = None
-    if quad_name:
-        from rubric.registry.quads import load_quads
-
-        quads = load_quads(quads_file)
-        if not quads.valid:
-            echo_problems(quads.report)
-            fail(f"{quads_file} has errors")
-        quad = quads.get(quad_name)
-        if quad is None:
-            fail(f"no Quad named {quad_name!r} in {quads_file}", EXIT_USAGE)
-    results = list(_read_stream(paths, frameworks_dir, jobs, "Reading"))
-    for result in results:
-        if not result.valid:
-            echo_problems(result.report.errors)
-    notes: list[str] = []
-    if migrate_versions:
-        from rubric.versions.migrate import migrate_to_newest
-
-        results, notes = migrate_to_newest(results)
     settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
                                  thin_evidence_words=thin_evidence_words,
                                  weak_level=weak_level, learn_gap=learn_gap)
-    outcome = compare_returns(results, quad=quad, settings=settings)
-    echo_problems(outcome.report)
-    if outcome.comparison is None:
-        hint = "" if migrate_versions or "compare-framework-mismatch" not in \
-            outcome.report.codes() else "; --migrate brings every return to the newest version"
-        fail(f"the returns cannot be compared (see above){hint}")
-    comparison = outcome.comparison
-    comparison.notes.extend(notes)
-    if previous_cycle:
-        from rubric.cycles.trend import attach_previous_cycle
-        from rubric.framework.store import FrameworkStore
-
-        with existing_history(db_path, "--previous-cycle") as history:
-            try:
-                attach_previous_cycle(comparison, history, FrameworkStore(frameworks_dir),
-                                      previous_cycle)
-            except LookupError as exc:
-                fail(str(exc))
-    try:
-        write_comparison_xlsx(comparison, output, force=force)
-        if html_path is not None:
-            from rubric.export.html import write_html
-
-            write_html(comparison, html_path, force=force)
-    except OutputExists as exc:
-        fail_exists(exc)
+    with progress(len(paths), "Reading") as advance:
+        run = run_comparison(paths, store=FrameworkStore.lookup(frameworks_dir),
+                             quad=quad_name, quads_path=quads_file, settings=settings,
+                             migrate=migrate_versions, previous_cycle=previous_cycle,
+                             history_path=db_path, xlsx=output, html=html_path, force=force,
+                             jobs=jobs, on_done=advance)
+    comparison = run.comparison
     if as_json:
-        emit_json(comparison.to_dict())
-        return
+        finish(run.report, as_json=True, payload={
+            "comparison": comparison.to_dict() if comparison else None,
+            "written": [str(p) for p in run.written]})
+    echo_problems(run.report, err=True)
+    if comparison is None:
+        finish(run.report, echo=False)
     click.echo(comparison.title)
     for member in comparison.members:
         click.echo(f"  {member.name}: overall {_fmt(member.scores.overall.rounded)}, "
@@ -191,7 +139,8 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     counts = {kind: sum(p.kind == kind for p in comparison.prompts) for kind in KIND_TITLES}
     click.echo("Challenge prompts: " + ", ".join(f"{KIND_TITLES[k]} {n}"
                                                   for k, n in counts.items()))
-    click.echo(f"wrote {output}" + (f" and {html_path}" if html_path else ""))
+    if run.written:
+        click.echo("wrote " + " and ".join(str(p) for p in run.written))
 
 
 @click.command()
@@ -200,27 +149,25 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
               required=True, help="The national workbook (.xlsx) to write.")
 @quads_option
 @frameworks_option
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @jobs_option
-def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks_dir: Path,
-             force: bool, jobs: int | None) -> None:
+@json_option
+@refusals
+def national(paths: tuple[Path, ...], output: Path, quads_file: Path | None,
+             frameworks_dir: Path | None, force: bool, jobs: int | None,
+             as_json: bool) -> None:
     """Every authority's indicator scores with national and family-group medians."""
-    from rubric._io import OutputExists
-    from rubric.compare.national import national_overview
-    from rubric.export.national import write_national_xlsx
-    from rubric.registry.quads import load_quads
+    from rubric.compare.pipeline import run_national
+    from rubric.framework.store import FrameworkStore
 
-    if output.exists() and not force:
-        fail_exists(output)
-    quads = load_quads(quads_file) if quads_file.exists() else None
-    outcome = national_overview(_read_stream(paths, frameworks_dir, jobs, "Scoring"), quads)
-    echo_problems(outcome.report)
-    if outcome.overview is None:
-        fail("no national overview could be built (see above)")
-    try:
-        write_national_xlsx(outcome.overview, output, force=force)
-    except OutputExists as exc:
-        fail_exists(exc)
-    overview = outcome.overview
-    click.echo(f"{len(overview.rows)} returns; no return from {len(overview.missing)} "
-               f"authorities; wrote {output}")
+    run = run_national(paths, store=FrameworkStore.lookup(frameworks_dir),
+                       quads_path=quads_file, xlsx=output, force=force, jobs=jobs)
+    overview = run.overview
+    if as_json or overview is None:
+        finish(run.report, as_json=as_json, payload={
+            "returns": len(overview.rows) if overview else 0,
+            "missing": [a.name for a in overview.missing] if overview else [],
+            "written": str(output) if overview else None})
+    echo_problems(run.report, err=True)
+    click.echo(f"{plural(len(overview.rows), 'return')}; no return from "
+               f"{plural(len(overview.missing), 'authority', 'authorities')}; wrote {output}")

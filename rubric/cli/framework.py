@@ -11,37 +11,58 @@ import click
 from rubric.cli._render import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
     echo_problems,
     emit_json,
-    emit_text,
-    fail,
+    finish,
+    plural,
+    refusals,
+    write_output,
 )
+from rubric.cli.options import framework_argument, frameworks_option, json_option
 
 if TYPE_CHECKING:
     from rubric.framework.load import LoadResult
 
-_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
 
 @click.group()
 def framework() -> None:
-    """Framework files: list, show, lint, schema."""
+    """Framework files: list, show, lint, schema, diff, changelog.
+
+    A framework is named by id (its newest version, e.g. hgioea), by id@version
+    (hgioea@1.0.0) or by the path of its file."""
+
+
+def _load(spec: str, frameworks_dir: Path | None = None) -> LoadResult:
+    """The framework ``spec`` names, refused (coded) when it has errors."""
+    from rubric.framework.store import FrameworkStore
+    from rubric.problems import Location, Refused, Report, problem
+
+    loaded = FrameworkStore.lookup(frameworks_dir).resolve(spec)
+    if not loaded.valid or loaded.framework is None:
+        raise Refused(problem("framework-has-errors", Location(loaded.path), path=loaded.path,
+                              errors=len(loaded.report.errors)), Report(loaded.report.errors))
+    return loaded
 
 
 @framework.command("list")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@_json_option
-def list_frameworks(directory: Path | None, as_json: bool) -> None:
-    """List the frameworks in DIRECTORY (default: ./frameworks or $RUBRIC_FRAMEWORKS)."""
+@frameworks_option
+@json_option
+@refusals
+def list_frameworks(directory: Path | None, frameworks_dir: Path | None, as_json: bool) -> None:
+    """List the frameworks in DIRECTORY, or along the lookup path (--frameworks DIR,
+    $RUBRIC_FRAMEWORKS, ./frameworks, then the bundled frameworks)."""
     from rubric.framework.load import load_framework
-    from rubric.framework.store import default_framework_dir, find_framework_files
+    from rubric.framework.store import FrameworkStore
+    from rubric.problems import Location, Refused, problem
 
-    root = directory or default_framework_dir()
-    if not root.is_dir():
-        fail(f"no framework folder at {root}", EXIT_PROBLEMS)
+    if directory is not None and not directory.is_dir():
+        raise Refused(problem("framework-not-found", Location(str(directory)),
+                              spec=str(directory), searched="no such folder",
+                              known="Name a folder holding <id>/<version>.yaml files."))
+    store = FrameworkStore(directory) if directory else FrameworkStore.lookup(frameworks_dir)
     rows = []
-    for path in find_framework_files(root):
+    for path in store.files():
         result = load_framework(path)
         model = result.framework
         rows.append({
@@ -60,7 +81,7 @@ def list_frameworks(directory: Path | None, as_json: bool) -> None:
         emit_json({"frameworks": rows})
         return
     if not rows:
-        click.echo(f"No frameworks under {root}/<id>/<version>.yaml")
+        click.echo(f"No frameworks found ({store.describe()}; files are <id>/<version>.yaml)")
     for row in rows:
         if row["id"] is None:
             click.echo(f"{row['path']}: cannot be loaded ({row['errors']} error(s); run "
@@ -73,18 +94,16 @@ def list_frameworks(directory: Path | None, as_json: bool) -> None:
 
 
 @framework.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@_json_option
-def show(path: Path, as_json: bool) -> None:
+@framework_argument()
+@frameworks_option
+@json_option
+@refusals
+def show(framework: str, frameworks_dir: Path | None, as_json: bool) -> None:
     """Show a framework's outline: scale, key areas, indicators and themes."""
-    from rubric.framework.load import load_framework
     from rubric.framework.show import framework_outline
 
-    result = load_framework(path)
-    if result.framework is None or not result.report.valid:
-        echo_problems(result.report)
-        fail(f"{path} has errors; nothing to show", EXIT_PROBLEMS)
-    model = result.framework
+    model = _load(framework, frameworks_dir).framework
+    assert model is not None
     if as_json:
         emit_json(framework_outline(model))
         return
@@ -109,20 +128,30 @@ def show(path: Path, as_json: bool) -> None:
 
 
 @framework.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("frameworks", nargs=-1, required=True, metavar="FRAMEWORK...")
 @click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
-@_json_option
-def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
-    """Check framework files (a folder stands for its <id>/<version>.yaml files); exit 0 when
-    clean, 1 when problems are found."""
-    from rubric.framework.load import load_framework
-    from rubric.framework.store import find_framework_files
+@frameworks_option
+@json_option
+@refusals
+def lint(frameworks: tuple[str, ...], strict: bool, frameworks_dir: Path | None,
+         as_json: bool) -> None:
+    """Check framework files (a folder stands for its <id>/<version>.yaml files; ids and
+    id@version work too); exit 0 when clean, 1 when problems are found."""
+    from rubric.framework.store import FrameworkStore, find_framework_files
+    from rubric.problems import Location, Refused, problem
 
-    files = [found for path in paths for found in
-             (find_framework_files(path) if path.is_dir() else [path])]
-    if not files:
-        fail("no framework files found", EXIT_USAGE)
-    results = [load_framework(path) for path in files]
+    store = FrameworkStore.lookup(frameworks_dir)
+    results = []
+    for spec in frameworks:
+        if Path(spec).is_dir():
+            folder = find_framework_files(spec)
+            if not folder:
+                raise Refused(problem("framework-not-found", Location(spec), spec=spec,
+                                      searched="no <id>/<version>.yaml files in it",
+                                      known="Name a framework file, id or folder."))
+            results.extend(store.load(path) for path in folder)
+        else:
+            results.append(store.resolve(spec))
     failed = any(not r.valid or (strict and r.report.warnings) for r in results)
     if as_json:
         emit_json({"files": [
@@ -136,8 +165,8 @@ def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
             echo_problems(result.report)
         errors = sum(len(r.report.errors) for r in results)
         warnings = sum(len(r.report.warnings) for r in results)
-        click.echo(f"{len(results)} file(s) checked: {errors} error(s), {warnings} warning(s)",
-                   err=True)
+        click.echo(f"{plural(len(results), 'file')} checked: {plural(errors, 'error')}, "
+                   f"{plural(warnings, 'warning')}", err=True)
     raise SystemExit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
@@ -145,39 +174,45 @@ def lint(paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@refusals
 def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of the framework format."""
     from rubric.framework.schema import framework_json_schema
 
-    emit_text(json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n", output,
+    write_output(json.dumps(framework_json_schema(), indent=2, ensure_ascii=False) + "\n", output,
               force=force)
 
 
-def _load_pair(old: Path, new: Path) -> list[LoadResult]:
-    from rubric.framework.load import load_framework
-
-    loaded = [load_framework(old), load_framework(new)]
-    for result in loaded:
-        if not result.valid:
-            echo_problems(result.report)
-            fail(f"{result.path} has errors; fix them before comparing versions")
-    return loaded
+def _load_pair(old: str, new: str, frameworks_dir: Path | None) -> list[LoadResult]:
+    return [_load(old, frameworks_dir), _load(new, frameworks_dir)]
 
 
 @framework.command()
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
 @click.option("--check", is_flag=True,
               help="Exit 1 when NEW's version bump is smaller than its changes require, or "
               "reworded text is not acknowledged (for framework editors' CI).")
-@_json_option
-def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
-    """Every change from OLD to NEW: input and output impact, severity, semantic drift."""
+@frameworks_option
+@json_option
+@refusals
+def diff(old: str, new: str, check: bool, frameworks_dir: Path | None, as_json: bool) -> None:
+    """Every change from OLD to NEW (each an id@version or path): input and output impact,
+    severity, semantic drift."""
+    from rubric.problems import Location, Report, problem
     from rubric.versions.diff import diff_frameworks
 
-    result = diff_frameworks(*_load_pair(old, new))
+    result = diff_frameworks(*_load_pair(old, new, frameworks_dir))
+    report = Report()
+    if check and not result.ok:
+        reason = ("the version bump is smaller than the changes require"
+                  if not result.bump_ok else "reworded text is not acknowledged")
+        hint = (f"Bump the version to at least a {result.required_bump} release."
+                if not result.bump_ok else "List the reworded ids under 'acknowledged:' in "
+                "the new version's changelog entry once checked.")
+        report.add(problem("diff-check-failed", Location(new), reason=reason, hint=hint))
     if as_json:
-        emit_json(result.to_dict())
+        finish(report, as_json=True, payload=result.to_dict())
     else:
         for change in result.changes:
             flags = [("input: migrate" if change.input_breaks else "input: ok"),
@@ -195,22 +230,21 @@ def diff(old: Path, new: Path, check: bool, as_json: bool) -> None:
             click.echo(f"{len(result.unacknowledged_drift)} reworded item(s) to acknowledge: "
                        "list them under 'acknowledged:' in the new version's changelog entry "
                        "once you have checked they still mean the same.", err=True)
-    if check and not result.ok:
-        reason = ("the version bump is smaller than the changes require"
-                  if not result.bump_ok else "reworded text is not acknowledged")
-        fail(f"check failed: {reason}")
-    raise SystemExit(EXIT_OK)
+    finish(report)
 
 
 @framework.command()
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the changelog (Markdown) here instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def changelog(old: Path, new: Path, output: Path | None, force: bool) -> None:
-    """A readable changelog from OLD to NEW, grouped by severity."""
+@frameworks_option
+@refusals
+def changelog(old: str, new: str, output: Path | None, force: bool,
+              frameworks_dir: Path | None) -> None:
+    """A readable changelog from OLD to NEW (each an id@version or path), by severity."""
     from rubric.versions.diff import changelog_markdown, diff_frameworks
 
-    emit_text(changelog_markdown(diff_frameworks(*_load_pair(old, new))) + "\n", output,
-              force=force)
+    loaded = _load_pair(old, new, frameworks_dir)
+    write_output(changelog_markdown(diff_frameworks(*loaded)) + "\n", output, force=force)

@@ -6,102 +6,73 @@ from pathlib import Path
 
 import click
 
-from rubric.cli._render import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
-    echo_problems,
-    emit_json,
-    emit_text,
-    existing_history,
-    fail,
-)
-from rubric.cli.workbook import expand_paths, frameworks_option
-
-db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="RUBRIC_DB",
-    default="rubric-history.sqlite", show_default=True,
-    help="The history database (created on first use).")
-CYCLE_PATTERN = r"\d{4}-\d{2}"
-
-
-def _cycle(value: str) -> str:
-    import re
-
-    if not re.fullmatch(CYCLE_PATTERN, value):
-        fail(f"cycle {value!r} should look like 2025-26", EXIT_USAGE)
-    return value
+from rubric.cli._render import echo_problems, finish, plural, refusals, write_output
+from rubric.cli.options import cycle_option, db_option, force_option, frameworks_option, json_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--cycle", required=True, help="The cycle these returns belong to, e.g. 2025-26.")
+@cycle_option("Check the returns are for this cycle, e.g. 2025-26 (default: each return's own "
+              "cycle, from its workbook).")
 @db_option
 @frameworks_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: Path,
-           as_json: bool) -> None:
-    """Record validated returns in the history (idempotent; newer returns supersede)."""
+@json_option
+@refusals
+def ingest(paths: tuple[Path, ...], cycle: str | None, db_path: Path | None,
+           frameworks_dir: Path | None, as_json: bool) -> None:
+    """Record validated returns in the history (created on first use; the same file again
+    changes nothing; a newer return supersedes the old one, which stays in the history)."""
     from rubric.cycles.history import open_history
+    from rubric.cycles.ingest import ingest_returns
     from rubric.framework.store import FrameworkStore
-    from rubric.read.returns import read_return
-    from rubric.scoring import score_response
+    from rubric.read.files import require_returns
+    from rubric.resources import history_path
 
-    cycle = _cycle(cycle)
-    files = expand_paths(paths)
-    if not files:
-        fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
-    store = FrameworkStore(frameworks_dir)
-    history = open_history(db_path)
-    outcomes, refused = [], []
+    found = require_returns(paths)
+    target = history_path(db_path)
+    history = open_history(target)
     try:
-        for path in files:
-            result = read_return(path, store)
-            if not result.valid or result.response is None or result.framework is None:
-                echo_problems(result.report.errors)
-                refused.append(str(path))
-                continue
-            outcome = history.ingest(result, score_response(result.response,
-                                                            result.framework), cycle)
-            outcomes.append(outcome)
+        run = ingest_returns(found.files, history, FrameworkStore.lookup(frameworks_dir), cycle)
     finally:
         history.close()
+    run.report.problems[:0] = found.report.problems
     if as_json:
-        emit_json({"db": str(db_path), "cycle": cycle, "refused": refused, "returns": [
-            {"path": o.path, "outcome": o.outcome, "id": o.return_id, "authority": o.authority,
-             "replaced": o.replaced} for o in outcomes]})
-    else:
-        for o in outcomes:
-            extra = f" (supersedes #{o.replaced}, kept in history)" if o.replaced else ""
-            click.echo(f"{o.path}: {o.outcome} as #{o.return_id}, {o.authority}, {cycle}{extra}")
-        click.echo(f"{len(outcomes)} recorded, {len(refused)} refused; history in {db_path}",
-                   err=True)
-    raise SystemExit(EXIT_PROBLEMS if refused else EXIT_OK)
+        finish(run.report, as_json=True, payload={"db": str(target), **run.to_dict()})
+    echo_problems(run.report)
+    for o in run.outcomes:
+        extra = f" (supersedes #{o.replaced}, kept in history)" if o.replaced else ""
+        click.echo(f"{o.path}: {o.outcome} as #{o.return_id}, {o.authority}, {o.cycle}{extra}")
+    click.echo(f"{len(run.outcomes)} recorded, {len(run.refused)} refused; history in {target}",
+               err=True)
+    finish(run.report, echo=False)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 @click.command()
 @click.option("--authority", required=True, metavar="NAME", help="Authority name or code.")
 @db_option
 @frameworks_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def trend(authority: str, db_path: Path, frameworks_dir: Path, as_json: bool) -> None:
-    """An authority's levels, scores and measures across cycles."""
-    from rubric.cycles.trend import build_trend
+@json_option
+@refusals
+def trend(authority: str, db_path: Path | None, frameworks_dir: Path | None,
+          as_json: bool) -> None:
+    """An authority's levels, scores and measures across cycles, from the history (which
+    'rubric ingest' creates)."""
+    from rubric.cycles.trend import trend_for
     from rubric.framework.store import FrameworkStore
+    from rubric.resources import history_path
 
-    with existing_history(db_path, "trend") as history:
-        code = history.code_for(authority)
-        try:
-            found = build_trend(history, code, FrameworkStore(frameworks_dir)) if code else None
-        except LookupError as exc:
-            fail(str(exc))
-    if found is None:
-        fail(f"no returns recorded for {authority!r} in {db_path}")
+    found = trend_for(history_path(db_path), authority, FrameworkStore.lookup(frameworks_dir))
     if as_json:
-        emit_json(found.to_dict())
-        return
+        from rubric.problems import Report
+
+        finish(Report(), as_json=True, payload=found.to_dict())
     click.echo(f"{found.authority} ({found.authority_code}), {found.framework.id} "
-               f"{found.framework.version}: cycles {', '.join(found.cycles)}")
+               f"{found.framework.version}: {plural(len(found.cycles), 'cycle')} "
+               f"({', '.join(found.cycles)})")
     click.echo("overall: " + ", ".join(
         f"{c} {_fmt(found.scores[c].overall.rounded)}" for c in found.cycles))
     click.echo("indicators:")
@@ -115,29 +86,26 @@ def trend(authority: str, db_path: Path, frameworks_dir: Path, as_json: bool) ->
         for theme_id, title, before, after in moved:
             click.echo(f"  {theme_id:<8} {before} -> {after} ({after - before:+d})  {title}")
     for mid, by_cycle in found.measures().items():
-        values = "; ".join(f"{c}: {v['baseline']} -> {v['current']}" for c, v in
-                           by_cycle.items())
+        values = "; ".join(f"{c}: {_fmt(v['baseline'])} -> {_fmt(v['current'])}"
+                           for c, v in by_cycle.items())
         click.echo(f"measure {mid}: {values}")
     for note in found.notes:
         click.echo(f"note: {note}")
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
-
-
 @click.command("export")
-@click.option("--cycle", required=True, help="The cycle to export, e.g. 2025-26.")
+@cycle_option("The cycle to export, e.g. 2025-26.", required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of standard output.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 @db_option
-def export_cycle(cycle: str, fmt: str, output: Path | None, force: bool, db_path: Path) -> None:
+@refusals
+def export_cycle(cycle: str, fmt: str, output: Path | None, force: bool,
+                 db_path: Path | None) -> None:
     """Answers and scores of a cycle's current returns, for other tools (CSV or JSON)."""
-    from rubric.export.tabular import cycle_csv, cycle_json
+    from rubric.export.tabular import export_cycle as export
+    from rubric.resources import history_path
 
-    with existing_history(db_path, "export") as history:
-        text = cycle_csv(history, _cycle(cycle)) if fmt == "csv" else cycle_json(history, cycle)
-    emit_text(text, output, force=force)
+    write_output(export(history_path(db_path), cycle, fmt), output, force=force)

@@ -6,25 +6,28 @@ from pathlib import Path
 
 import click
 
-from rubric.cli._render import EXIT_PROBLEMS, EXIT_USAGE, echo_problems, emit_json, fail
+from rubric.cli._render import EXIT_PROBLEMS, echo_problems, emit_json, plural, refusals
+from rubric.cli.options import cycle_option, json_option, quads_option
 
 
 @click.command()
 @click.option("--family-group", type=click.IntRange(1, 4), metavar="N",
               help="Only the authorities in LGBF children's services family group N (1-4).")
 @click.option("--resolve", "name", metavar="NAME", help="Show the authority NAME resolves to.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
+@refusals
 def authorities(family_group: int | None, name: str | None, as_json: bool) -> None:
     """The 32 education authorities with their codes and LGBF family groups."""
     from rubric.registry import authorities as registry
 
     if name is not None:
-        try:
-            chosen = [registry.resolve(name)]
-        except registry.UnknownAuthority as exc:
-            hint = f"; did you mean {' or '.join(map(repr, exc.suggestions))}?" \
-                if exc.suggestions else ""
-            fail(f"unknown authority {name!r}{hint}", EXIT_USAGE)
+        from rubric.registry.authorities import find
+        from rubric.template.targets import resolve_authorities
+
+        resolve_authorities([name])  # refused, with the closest names, when unknown
+        found = find(name)
+        assert found is not None
+        chosen = [found]
     elif family_group is not None:
         chosen = list(registry.family_group(family_group))
     else:
@@ -36,21 +39,30 @@ def authorities(family_group: int | None, name: str | None, as_json: bool) -> No
     for a in chosen:
         click.echo(f"{a.code:<5} {a.gss_code:<10} {a.family_group:>2} {a.environment_group:>3}  "
                    f"{a.name}")
-    click.echo(f"{len(chosen)} authorities (FG: LGBF children's services family group, 1 least "
-               "deprived; env: environment group, 1 most rural)", err=True)
+    click.echo(f"{plural(len(chosen), 'authority', 'authorities')} (FG: LGBF children's "
+               "services family group, 1 least deprived; env: environment group, 1 most "
+               "rural)", err=True)
 
 
 @click.command()
-@click.option("--quads-file", type=click.Path(dir_okay=False, path_type=Path),
-              envvar="RUBRIC_QUADS", default="quads.yaml", show_default=True,
-              help="The Quads file.")
-@click.option("--cycle", help="Only the Quads of this cycle.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def quads(quads_file: Path, cycle: str | None, as_json: bool) -> None:
+@quads_option
+@cycle_option("Only the Quads of this cycle.")
+@json_option
+@refusals
+def quads(quads_file: Path | None, cycle: str | None, as_json: bool) -> None:
     """The Quads in the Quads file, checked against the 32 authorities."""
+    from rubric.cycles.cycle import check_cycle
+    from rubric.problems import Location, Refused, problem
     from rubric.registry.quads import load_quads
+    from rubric.resources import quads_file as find_quads_file
 
-    result = load_quads(quads_file)
+    if cycle is not None:
+        cycle = check_cycle(cycle)
+    path = find_quads_file(quads_file)
+    if path is None or not path.is_file():
+        raise Refused(problem("quads-file-missing", Location(str(path or "quads.yaml")),
+                              path=path or "quads.yaml"))
+    result = load_quads(path)
     chosen = [q for q in result.quads if cycle is None or q.cycle == cycle]
     if as_json:
         emit_json({"path": result.path, "example": result.example, "note": result.note,

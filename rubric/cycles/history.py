@@ -275,3 +275,14 @@ def _migrate_schema(connection: sqlite3.Connection) -> None:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def open_existing_history(path: str | os.PathLike[str]) -> History:
+    """The history at ``path`` for a reading command: it must exist already (reading never
+    creates an empty database where the user expected their records)."""
+    from rubric.problems import Location, Refused, problem
+
+    target = Path(path)
+    if not target.is_file():
+        raise Refused(problem("history-missing", Location(str(target)), path=target))
+    return open_history(target)

@@ -8,12 +8,14 @@ with its rules, so every cycle is read in the same ids and by the same rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rubric.compare.quad import Comparison
 from rubric.cycles.history import History, StoredReturn
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
+from rubric.problems import Location, Refused, problem
 from rubric.response import Response
 from rubric.scoring import Scores, score_response
 from rubric.versions.migrate import migrate_response, newest
@@ -85,6 +87,11 @@ class Trend:
         }
 
 
+def _framework_missing(store: FrameworkStore, framework_id: str, version: str) -> Refused:
+    return Refused(problem("history-framework-missing", Location(), framework=framework_id,
+                           version=version, searched=store.describe()))
+
+
 def response_on(stored: StoredReturn, history: History, store: FrameworkStore,
                 target: Framework) -> tuple[Response, str | None]:
     """A stored return as a response on ``target`` (migrated when its version differs)."""
@@ -93,8 +100,7 @@ def response_on(stored: StoredReturn, history: History, store: FrameworkStore,
         return response, None
     loaded = store.get(stored.framework_id, stored.framework_version)
     if loaded is None or loaded.framework is None:
-        raise LookupError(f"framework {stored.framework_id} {stored.framework_version} is not "
-                          f"in {store.directory}")
+        raise _framework_missing(store, stored.framework_id, stored.framework_version)
     migration = migrate_response(response, loaded.framework, target)
     return migration.response, migration.summary
 
@@ -109,8 +115,7 @@ def build_trend(history: History, authority_code: str, store: FrameworkStore) ->
     versions = [s.framework_version for s in stored if s.framework_id == latest_id]
     loaded = store.get(latest_id, newest(versions))
     if loaded is None or loaded.framework is None:
-        raise LookupError(f"framework {latest_id} {newest(versions)} is not in "
-                          f"{store.directory}")
+        raise _framework_missing(store, latest_id, newest(versions))
     target = loaded.framework
     trend = Trend(stored[-1].authority, authority_code, target)
     if len(framework_ids) > 1:
@@ -156,3 +161,20 @@ def attach_previous_cycle(comparison: Comparison, history: History, store: Frame
             comparison.notes.append(f"Previous cycle {cycle}: {note}.")
     comparison.notes.append(f"Previous cycle {cycle}: returns found for {found} of "
                             f"{len(comparison.members)} members.")
+
+
+def trend_for(db_path: Path, authority: str, store: FrameworkStore) -> Trend:
+    """The trend of ``authority`` (a name or code) from the history at ``db_path``; refused
+    (coded) when the history is missing or holds no returns from it."""
+    from rubric.cycles.history import open_existing_history
+
+    history = open_existing_history(db_path)
+    try:
+        code = history.code_for(authority)
+        found = build_trend(history, code, store) if code else None
+    finally:
+        history.close()
+    if found is None:
+        raise Refused(problem("history-no-returns", Location(str(db_path)),
+                              what=repr(authority), path=db_path))
+    return found

@@ -77,3 +77,24 @@ def cycle_json(history: History, cycle: str) -> str:
                        for (kind, item), score in sorted(scores.items())],
         })
     return json.dumps({"cycle": cycle, "returns": returns}, indent=2, ensure_ascii=False) + "\n"
+
+
+def export_cycle(db_path: Any, cycle: str, fmt: str = "csv") -> str:
+    """The cycle's current returns from the history at ``db_path`` as CSV or JSON text.
+
+    Refused (coded) when the history is missing, the cycle is not a cycle, or it holds no
+    returns for it: an empty file would look like a successful export.
+    """
+    from rubric.cycles.cycle import check_cycle
+    from rubric.cycles.history import open_existing_history
+    from rubric.problems import Location, Refused, problem
+
+    cycle = check_cycle(cycle)
+    history = open_existing_history(db_path)
+    try:
+        if not history.returns(cycle=cycle):
+            raise Refused(problem("history-no-returns", Location(str(db_path)),
+                                  what=f"cycle {cycle}", path=db_path))
+        return cycle_csv(history, cycle) if fmt == "csv" else cycle_json(history, cycle)
+    finally:
+        history.close()

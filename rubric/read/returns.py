@@ -300,7 +300,7 @@ def _resolve_framework(provenance: dict[str, str], store: FrameworkStore, file: 
     if loaded is None:
         known = store.versions(framework_id)
         report.add(problem("provenance-unknown-framework", where, framework=framework_id,
-                           version=version, directory=str(store.directory),
+                           version=version, directory=store.describe(),
                            known="known versions: " + ", ".join(known) if known
                            else "no versions of it are there"))
         return None

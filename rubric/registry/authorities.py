@@ -211,6 +211,11 @@ def suggest(name: str, n: int = 3) -> list[str]:
 
     index = _registry().index
     query = _normalise(name)
+    if not query:
+        return []
+    # A name a council's name starts with, word for word ("Perth", "Dumfries"), comes first.
+    starts = [key for key in index if key.startswith(query) and
+              (len(key) == len(query) or not key[len(query)].isalnum())]
     matches = difflib.get_close_matches(query, index, n=len(index), cutoff=_SUGGEST_CUTOFF)
-    names = dict.fromkeys(index[match].name for match in matches)  # dedupe, keep rank order
+    names = dict.fromkeys(index[match].name for match in [*sorted(starts), *matches])
     return list(names)[:n]

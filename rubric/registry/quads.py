@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -143,3 +144,44 @@ def load_quads(path: str | os.PathLike[str]) -> QuadsResult:
                                       quad=entry.name, lead=entry.lead))
         result.quads.append(Quad(entry.name, entry.cycle, tuple(members), lead, entry.note))
     return result
+
+
+def load_quads_file(path: str | os.PathLike[str] | None = None) -> QuadsResult:
+    """The Quads file by the lookup order (``path``, $RUBRIC_QUADS, ./quads.yaml, bundled);
+    raises :class:`Refused` when there is none or it has errors."""
+    from rubric.problems import Refused
+    from rubric.resources import quads_file
+
+    chosen = quads_file(path)
+    if chosen is None or not Path(chosen).is_file():
+        raise Refused(problem("quads-file-missing", Location(str(chosen or "quads.yaml")),
+                              path=chosen or "quads.yaml"))
+    result = load_quads(chosen)
+    if not result.valid:
+        first = result.report.errors[0]
+        raise Refused(first, Report([p for p in result.report.problems if p is not first]))
+    return result
+
+
+def find_quad(name: str, path: str | os.PathLike[str] | None = None,
+              cycle: str | None = None) -> Quad:
+    """Quad ``name`` (of ``cycle`` when given, else its latest) from the Quads file; refused
+    with the known names, closest first, when there is no such Quad."""
+    import difflib
+
+    from rubric.problems import Refused
+
+    quads = load_quads_file(path)
+    quad = quads.get(name, cycle) or (quads.get(name) if cycle is None else None)
+    if quad is not None:
+        return quad
+    names = sorted({q.name for q in quads.quads if cycle is None or q.cycle == cycle})
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
+    known = (f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else "")
+    known += f"Quads{' in ' + cycle if cycle else ''}: {', '.join(names) or 'none'}."
+    other = sorted({q.cycle for q in quads.quads if q.name.casefold() == name.casefold()})
+    if other:
+        known += f" {name!r} is a Quad of {', '.join(other)}: pass --cycle."
+    raise Refused(problem("quad-unknown", Location(quads.path), name=name,
+                          for_cycle=f" for {cycle}" if cycle else "", path=quads.path,
+                          known=known))

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rubric._io import OutputExists, atomic_output
 from rubric._version import __version__
+from rubric.cycles.cycle import previous_cycle
 from rubric.framework.model import Framework, Indicator, Theme
 from rubric.template import instructions
 from rubric.xlsx import layout, styles
@@ -228,7 +229,7 @@ class _TemplateWriter:
 
     def _measures_sheet(self) -> None:
         sheet = self.book.create_sheet(layout.MEASURES_SHEET)
-        baseline, current = layout.previous_cycle(self.info.cycle), self.info.cycle
+        baseline, current = previous_cycle(self.info.cycle), self.info.cycle
         _title_rows(
             sheet,
             f"Measures - {self.info.authority}, {self.info.cycle}",

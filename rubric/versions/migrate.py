@@ -217,3 +217,51 @@ def migrate_to_newest(results: list[ReadResult]) -> tuple[list[ReadResult], list
                                    result.provenance))
         notes.append(f"Migrated for this comparison: {migration.summary}.")
     return migrated, notes
+
+
+@dataclass(slots=True)
+class MigrationRun:
+    """``rubric migrate`` as data: the migration (when the return could be carried) and the
+    problems found on the way."""
+
+    migration: Migration | None
+    output: Path | None = None
+    report: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"output": str(self.output) if self.output else None,
+                "migration": self.migration.to_dict() if self.migration else None}
+
+
+def migrate_file(path: str | os.PathLike[str], target: Framework,
+                 output: str | os.PathLike[str], *, store: Any = None,
+                 force: bool = False) -> MigrationRun:
+    """Read the return at ``path``, carry its answers to ``target`` and write ``output``.
+
+    Raises :class:`~rubric.problems.Refused` when the command cannot run as asked (the output
+    exists, the return is of another framework); an invalid return comes back as a run
+    without a migration whose report lists its problems.
+    """
+    from rubric._io import OutputExists
+    from rubric.problems import Location, Refused, Report, problem
+    from rubric.read.returns import read_return
+
+    output = Path(output)
+    if output.exists() and not force:
+        raise Refused(problem("output-exists", Location(str(output)), path=output))
+    result = read_return(path, store)
+    report = Report(list(result.report.problems))
+    if not result.valid or result.response is None or result.framework is None:
+        report.add(problem("migrate-invalid-return", Location(str(path)),
+                           errors=len(result.report.errors)))
+        return MigrationRun(None, None, report)
+    if result.framework.id != target.id:
+        raise Refused(problem("migrate-other-framework", Location(str(path)),
+                              found=result.framework.id, target=target.key,
+                              expected=target.id), report)
+    migration = migrate_response(result.response, result.framework, target)
+    try:
+        write_migrated_workbook(migration, result.framework, target, output, force=force)
+    except OutputExists:
+        raise Refused(problem("output-exists", Location(str(output)), path=output)) from None
+    return MigrationRun(migration, output, report)

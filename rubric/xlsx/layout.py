@@ -152,15 +152,6 @@ def find_header(rows: list[list[Any]], columns: tuple[Column, ...],
     return None
 
 
-def previous_cycle(cycle: str) -> str:
-    """``2025-26`` -> ``2024-25``; anything else -> ``previous year``."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", cycle)
-    if not match:
-        return "previous year"
-    start = int(match.group(1)) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 # --- levels -----------------------------------------------------------------------------------
 
 
