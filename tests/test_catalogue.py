@@ -24,6 +24,14 @@ DEDICATED = {
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
 }
+# Refusals of the commands themselves: tests/test_cli_refusals.py::COMMANDS triggers each.
+DEDICATED.update(dict.fromkeys((
+    "framework-not-found", "framework-has-errors", "authority-unknown", "quad-unknown",
+    "quads-file-missing", "no-input-files", "options-conflict", "cycle-invalid",
+    "output-name-mismatch", "history-missing", "history-no-returns", "history-framework-missing",
+    "ingest-cycle-mismatch", "ingest-cycle-unknown", "follow-up-no-previous",
+    "migrate-invalid-return", "migrate-other-framework", "diff-check-failed"),
+    "test_cli_refusals.py::test_refusal_is_coded_in_text_and_json"))
 
 
 def test_every_problem_code_has_a_fixture() -> None:
