@@ -33,7 +33,7 @@ def _history(tmp: Path) -> Path:
 def _no_cycle_return(tmp: Path) -> Path:
     path = make_return(tmp, "id | level | evidence\n1.1.1 | 4 | Seen in every school visit")
 
-    def blank_cycle(book) -> None:  # noqa: ANN001
+    def blank_cycle(book) -> None:
         sheet = book["_rubric"]
         for row in sheet.iter_rows():
             if row[0].value == "cycle":
@@ -167,3 +167,22 @@ def test_messages_have_no_python_none_and_right_plurals(tmp_path: Path) -> None:
     summary = result.output.splitlines()[-1]
     assert "None" not in summary and "?" not in summary
     assert "INVALID (1 error)" in summary and "0 warnings" in summary
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``rubric score ... | head`` exits 0 with nothing on stderr (no BrokenPipeError)."""
+    import shlex
+    import subprocess
+    import sys
+
+    files = " ".join(shlex.quote(str(p)) for p in sorted(EXAMPLES.glob("*.xlsx")))
+    command = (f"set -o pipefail; {shlex.quote(sys.executable)} -m rubric score --explain "
+               f"{files} | head -n 1")
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", (done.returncode, done.stderr)
+    assert len(done.stdout.splitlines()) == 1
+
+
+def test_trend_help_says_true_things() -> None:
+    status, output = run("trend", "--help")
+    assert status == 0 and "created on first use" not in output

@@ -20,7 +20,22 @@ from rubric.cli.registry import authorities, quads
 from rubric.cli.workbook import migrate, template, validate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Rubric(click.Group):
+    """The command group; a closed pipe (``rubric score ... | head``) ends the command quietly
+    with exit 0, as it does for any Unix tool whose reader has had enough."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Python flushes stdout again at exit; point it at /dev/null so that stays quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
+
+
+@click.group(cls=_Rubric, context_settings={"help_option_names": ["-h", "--help"],
+                                          "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="rubric")
 def main() -> None:
     """Self-evaluation rubrics for Scottish education authorities and their Quads.
@@ -37,14 +52,8 @@ for command in (framework, template, validate, score, compare, national, migrate
 
 
 def run() -> None:
-    """Entry point: run the command; a closed pipe (``rubric score ... | head``) ends quietly."""
-    try:
-        main.main(prog_name="rubric")
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at /dev/null so that stays quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    """The console entry point."""
+    main.main(prog_name="rubric")
 
 
 __all__ = ["main", "run"]
