@@ -11,13 +11,13 @@ echo "== Lint the bundled frameworks"
 "$rubric" framework lint frameworks/*/*.yaml
 echo
 echo "== The bundled frameworks"
-"$rubric" framework list frameworks
+"$rubric" framework list
 echo
 echo "== Quads (example membership) and the 32 authorities"
 "$rubric" quads --quads-file quads.yaml
 echo
 echo "== Templates for the example Quad 'FG1 Quad A' (HGIOEA-style framework)"
-"$rubric" template frameworks/hgioea/1.0.0.yaml --quad "FG1 Quad A" --quads-file quads.yaml \
+"$rubric" template hgioea@1.0.0 --quad "FG1 Quad A" --quads-file quads.yaml \
   --cycle 2025-26 -o "$out/templates" --force
 echo
 echo "== Validate the four example returns (fictional Example Authorities A-D)"
@@ -35,11 +35,11 @@ echo
 echo "== Second cycle: keep both cycles' returns in a history database"
 db="$out/history.sqlite"
 rm -f "$db" "$db-wal" "$db-shm"
-"$rubric" ingest responses/examples --cycle 2025-26 --db "$db"
+"$rubric" ingest responses/examples --db "$db"   # each return's cycle from its workbook
 "$rubric" ingest responses/examples/2026-27 --cycle 2026-27 --db "$db"
 echo
 echo "== Follow-up template for 2026-27 (last cycle's next steps beside a progress column)"
-"$rubric" template frameworks/hgioea/1.1.0.yaml --authority "Example Authority C" \
+"$rubric" template hgioea --authority "Example Authority C" \
   --allow-unlisted --cycle 2026-27 --follow-up --db "$db" -o "$out/templates/follow-up-c.xlsx" \
   --force
 echo
