@@ -153,7 +153,7 @@ _define("history-framework-missing", E, "the history holds returns on framework 
         "{version}, which is not available ({searched})", "Add that framework file to a folder "
         "on the lookup path (--frameworks, RUBRIC_FRAMEWORKS, ./frameworks).")
 _define("history-no-returns", E, "no returns recorded for {what} in {path}",
-        "Record them with 'rubric ingest', or check the name, code and cycle.")
+        "{known}Record returns with 'rubric ingest', or check the name, code and cycle.")
 _define("follow-up-no-previous", W, "{authority} has no return recorded for {cycle}",
         "Its follow-up column says so; ingest last cycle's return first to list its next steps.")
 _define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expected}",

@@ -166,15 +166,22 @@ def attach_previous_cycle(comparison: Comparison, history: History, store: Frame
 def trend_for(db_path: Path, authority: str, store: FrameworkStore) -> Trend:
     """The trend of ``authority`` (a name or code) from the history at ``db_path``; refused
     (coded) when the history is missing or holds no returns from it."""
+    import difflib
+
     from rubric.cycles.history import open_existing_history
 
     history = open_existing_history(db_path)
     try:
         code = history.code_for(authority)
         found = build_trend(history, code, store) if code else None
+        names = sorted({s.authority for s in history.returns()})
     finally:
         history.close()
     if found is None:
+        close = difflib.get_close_matches(authority, names, n=3, cutoff=0.5)
+        close += [n for n in names if authority.casefold() in n.casefold() and n not in close]
+        known = (f"Did you mean {' or '.join(repr(c) for c in close[:3])}? " if close else
+                 f"The history holds returns from {', '.join(names)}. " if names else "")
         raise Refused(problem("history-no-returns", Location(str(db_path)),
-                              what=repr(authority), path=db_path))
+                              what=repr(authority), path=db_path, known=known))
     return found
