@@ -9,6 +9,7 @@ context of the case, and its hint says how to fix it.
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,7 +62,7 @@ _define("cycle-invalid", E, "{value!r} is not a cycle", "Write a cycle as the sc
 
 # --- names: frameworks, authorities, Quads ---------------------------------------------------
 _define("framework-not-found", E, "no framework {spec!r} ({searched})", "{known}", usage=True)
-_define("framework-has-errors", E, "the framework {path} has {errors} error(s) (listed above)",
+_define("framework-has-errors", E, "the framework {path} has {errors:plural:error} (listed above)",
         "Run 'rubric framework lint {path}' and fix them first.")
 _define("authority-unknown", E, "{name!r} is not one of the 32 education authorities",
         "{suggestion}", usage=True)
@@ -122,7 +123,7 @@ _define("measure-unknown", E, "theme {id!r} links the measure {measure!r}, which
         "defined", "Define it under 'measures:' or fix the id.")
 _define("measure-indicator-unknown", E, "measure {id!r} belongs to indicator {indicator!r}, "
         "which does not exist", "Use the id of an indicator in this framework.")
-_define("scale-too-short", E, "the scale has {count} level(s); at least 2 are needed",
+_define("scale-too-short", E, "the scale has {count:plural:level}; at least 2 are needed",
         "List every level of the scale with its value, label and meaning.")
 _define("scale-duplicate-value", E, "the scale value {value} is used twice",
         "Give each level its own value.")
@@ -163,7 +164,7 @@ _define("ingest-cycle-unknown", E, "this return does not say which cycle it is f
         "Pass --cycle to say which cycle it belongs to.")
 
 # --- versions -------------------------------------------------------------------------------
-_define("migrate-invalid-return", E, "this return has {errors} error(s) and cannot be migrated "
+_define("migrate-invalid-return", E, "this return has {errors:plural:error} and cannot be migrated "
         "(listed above)", "Fix the return first: run 'rubric validate' on it.")
 _define("migrate-other-framework", E, "this is a {found} return, but {target} is framework "
         "{expected}", "Migrate to a version of the framework the return was made from.",
@@ -175,7 +176,7 @@ _define("quad-unknown-authority", E, "{name!r} is not one of the 32 authorities"
         "{suggestion}")
 _define("quad-member-twice", E, "{authority} is in Quad {quad!r} and also in {other!r} in "
         "cycle {cycle}", "An authority belongs to one Quad per cycle: remove one membership.")
-_define("quad-size", E, "Quad {quad!r} has {count} member(s); {expected} expected",
+_define("quad-size", E, "Quad {quad!r} has {count:plural:member}; {expected} expected",
         "Add or remove members, or set 'size:' on the Quad if it really differs.")
 _define("quad-lead-not-member", E, "the lead of Quad {quad!r}, {lead}, is not one of its "
         "members", "Choose the lead from the members.")
@@ -183,7 +184,7 @@ _define("quad-duplicate-name", E, "the Quad name {quad!r} is used twice in cycle
         "Give each Quad of a cycle its own name.")
 
 # --- comparisons ----------------------------------------------------------------------------
-_define("compare-invalid-return", E, "this return has {errors} error(s) and cannot be compared",
+_define("compare-invalid-return", E, "this return has {errors:plural:error} and cannot be compared",
         "Run 'rubric validate' on it and have the authority fix it first.")
 _define("compare-too-few", E, "a comparison needs at least 2 returns; {count} given",
         "Pass the returns of every member of the Quad.")
@@ -312,6 +313,24 @@ class _SafeDict(dict[str, Any]):
         return "{" + key + "}"
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``3 authorities`` (with ``many`` for irregular words)."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+class _Messages(string.Formatter):
+    """``str.format`` plus ``{n:plural:error}`` and ``{n:plural:authority/authorities}``."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("plural:") and isinstance(value, int):
+            word, _, many = format_spec.removeprefix("plural:").partition("/")
+            return plural(value, word, many or None)
+        return super().format_field(value, format_spec)
+
+
+_MESSAGES = _Messages()
+
+
 def problem(code: str, location: Location | None = None, **context: Any) -> Problem:
     """Build a problem of a catalogued type; unknown codes are a programming error."""
     kind = CATALOGUE[code]
@@ -319,8 +338,8 @@ def problem(code: str, location: Location | None = None, **context: Any) -> Prob
     return Problem(
         code=code,
         severity=kind.severity,
-        message=kind.template.format_map(values),
-        hint=kind.hint.format_map(values),
+        message=_MESSAGES.vformat(kind.template, (), values),
+        hint=_MESSAGES.vformat(kind.hint, (), values),
         location=location or Location(),
     )
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from rubric.problems import plural
+
 if TYPE_CHECKING:
     from rubric.compare.quad import Comparison
 
@@ -87,7 +89,7 @@ def generous(comparison: Comparison, settings: ChallengeSettings) -> Iterator[Pr
             if words >= settings.thin_evidence_words:
                 continue
             label = comparison.labels[code]
-            said = "no evidence" if words == 0 else f"{words} word(s) of evidence"
+            said = "no evidence" if words == 0 else f"{plural(words, 'word')} of evidence"
             yield Prompt(
                 "generous", row.id, row.title, (code,),
                 f"{label} rates {answer.level} with {said}.",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.framework.model import Framework
+from rubric.problems import plural
 from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
 
@@ -47,7 +48,7 @@ class Migration:
         placed = [p for p in self.placements if p.how != "unplaced"]
         review = sum(p.review for p in placed)
         return (f"{self.response.authority}: {self.old_version} -> {self.new_version}; "
-                f"{len(placed)} answer(s) carried ({review} to review), "
+                f"{plural(len(placed), 'answer')} carried ({review} to review), "
                 f"{len(self.carried_over) + len(self.measures_carried_over)} kept on the "
                 f"'{CARRIED_OVER_SHEET}' sheet")
 
