@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Protection
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
@@ -29,6 +29,7 @@ from rubric.workbook.cells import put_number, put_text
 from rubric.workbook.layout import column_letter, level_choice
 
 _UNLOCKED = Protection(locked=False)
+_READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
 DATE_FORMAT = "dd/mm/yyyy"
 # Excel serial numbers of 1 January 2000 and 31 December 2099: the accepted due dates.
 _FIRST_DAY, _LAST_DAY = 36526, 73050
@@ -79,7 +80,7 @@ def _title(sheet: Any, title: str, guidance: str, width: int) -> None:
 
 def _header(sheet: Any, columns: tuple[Any, ...]) -> None:
     styles.header_cells(sheet, layout.HEADER_ROW, [c.header for c in columns],
-                        [c.width for c in columns], height=34)
+                        [c.width for c in columns], height=46)
 
 
 def _protect(sheet: Any) -> None:
@@ -197,9 +198,10 @@ class _RecordWriter:
                     elif key == "self_score":
                         put_number(cell, score.rounded if score else None, "0.0")
                     elif key == "median":
-                        put_number(cell, medians.get(indicator.id), "0.0")
+                        put_number(cell, medians.get(indicator.id), "0.0").fill = \
+                            _READ_ONLY_FILL
                     else:
-                        put_text(cell, values[key])
+                        put_text(cell, values[key]).fill = _READ_ONLY_FILL
                 views.add(f"{column_letter(keys.index('view'))}{row}")
                 levels.add(f"{column_letter(keys.index('level'))}{row}")
                 lines = values["self_levels"].count("\n") + 1
@@ -245,7 +247,7 @@ class _RecordWriter:
                         if key == "due":
                             cell.number_format = DATE_FORMAT
                     else:
-                        put_text(cell, values[key])
+                        put_text(cell, values[key]).fill = _READ_ONLY_FILL
                 statuses.add(f"{column_letter(keys.index('status'))}{row}")
                 dates.add(f"{column_letter(keys.index('due'))}{row}")
                 sheet.row_dimensions[row].height = 45
