@@ -216,7 +216,7 @@ _define("measure-looks-like-fraction", W, "measure {id!r} is a percentage but {v
 _define("record-table-missing", E, "no sheet holds the {what} table of this meeting record",
         "The sheet was deleted or its header row changed; copy the answers into a freshly "
         "generated record ('rubric meeting pack').")
-_define("record-member-unknown", E, "{code!r} is not one of the members this record was made "
+_define("record-member-unknown", E, "{value!r} is not one of the members this record was made "
         "for ({members})", "Codes must not be edited: restore the row from a fresh record.")
 _define("record-row-missing", W, "{authority} has no row for indicator {id!r}",
         "The row was deleted; the Quad's view of it is not recorded. Restore it from a fresh "

@@ -242,8 +242,8 @@ class _Reader:
         self.actions: list[Action] = []
         self.seen: dict[tuple[str, str], str] = {}  # (code, id) -> "Sheet!A5"
 
-    def add(self, code: str, sheet: Sheet, row: int, column: int, **context: Any) -> None:
-        self.report.add(problem(code, Location(self.file, sheet=sheet.name,
+    def add(self, kind: str, sheet: Sheet, row: int, column: int, **context: Any) -> None:
+        self.report.add(problem(kind, Location(self.file, sheet=sheet.name,
                                                cell=cell_name(row, column)), **context))
 
     def run(self) -> None:
@@ -273,7 +273,7 @@ class _Reader:
     def _member(self, sheet: Sheet, r: int, column: int, code: str) -> bool:
         if code in self.members:
             return True
-        self.add("record-member-unknown", sheet, r, column, code=code,
+        self.add("record-member-unknown", sheet, r, column, value=code,
                  members=", ".join(self.members))
         return False
 
