@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from rubric.problems import CATALOGUE
-from tests import framework_fixtures, test_quads, test_workbook_problems
+from tests import (
+    framework_fixtures,
+    test_meeting_record,
+    test_quads,
+    test_workbook_problems,
+)
 
 # Codes whose fixture lives in a dedicated test rather than a fixture table.
 DEDICATED = {
@@ -23,11 +28,14 @@ DEDICATED = {
     "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
+    "report-no-return": "test_meeting_report.py::test_no_return_no_report",
+    "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
 }
 
 
 def test_every_problem_code_has_a_fixture() -> None:
     covered = (set(framework_fixtures.EDITS) | set(test_workbook_problems.FIXTURES)
-               | set(test_quads.FIXTURES) | set(DEDICATED))
+               | set(test_quads.FIXTURES) | set(DEDICATED) | set(test_meeting_record.FIXTURES)
+               | set(test_meeting_record.STORE_FIXTURES))
     assert sorted(set(CATALOGUE) - covered) == []
     assert sorted(covered - set(CATALOGUE)) == []
