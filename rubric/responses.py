@@ -66,6 +66,17 @@ class MeasureValue(_Frozen):
     cell: str = ""
 
 
+class ActionUpdate(_Frozen):
+    """Follow-up workbooks: an action agreed last cycle, as shown, and the status reported."""
+
+    id: str
+    action: str = ""
+    due: str = ""  # as shown (ISO date), for working out whether it is overdue
+    status: str = ""  # one of layout.ACTION_STATUSES, or "" when none was chosen
+    progress: str = ""
+    cell: str = ""
+
+
 class Response(_Frozen):
     """Everything one authority returned, keyed by framework ids."""
 
@@ -80,6 +91,7 @@ class Response(_Frozen):
     migrated_from: str = ""  # "<framework id> <version>" of the return this was migrated from
     themes: dict[str, ThemeAnswer]
     measures: dict[str, MeasureValue] = {}
+    actions: dict[str, ActionUpdate] = {}  # follow-up workbooks: action id -> status reported
 
 
 @dataclass(slots=True)
@@ -161,6 +173,8 @@ class _Reader:
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
+        self.actions: dict[str, ActionUpdate] = {}
+        self.action_ids: set[str] = set()  # the ids the follow-up workbook was made with
 
     def at(self, sheet: Sheet, row: int, column: int) -> Location:
         return Location(self.file, sheet=sheet.name, cell=layout.cell_name(row, column))
@@ -192,6 +206,11 @@ class _Reader:
                                       ("id", "baseline", "current"))
         if measures is not None:
             self._read_measure_table(sheet, *measures)
+            return
+        actions = layout.find_header(sheet.rows, layout.ACTION_COLUMNS,
+                                     ("id", "action", "status", "progress_note"))
+        if actions is not None:
+            self._read_action_table(sheet, *actions)
             return
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row[:3]):
@@ -294,6 +313,36 @@ class _Reader:
                 id=measure_id, baseline=values["baseline"], current=values["current"],
                 notes=_text(cell("notes")),
                 cell=f"{sheet.name}!{layout.cell_name(r, columns.get('baseline', 0))}")
+
+    def _read_action_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
+        statuses = {layout.normalise(s): s for s in layout.ACTION_STATUSES}
+        for r in range(header + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            cell = _cells(row, columns)
+            action_id = _id(cell("id"))
+            if not action_id:
+                self._stray_answers(sheet, r, row, [columns["status"], columns["progress_note"]])
+                continue
+            if action_id not in self.action_ids:
+                self.add("action-id-unknown", sheet, r, columns["id"], id=action_id)
+                continue
+            if action_id in self.actions:  # action ids may be theme ids (next steps): own list
+                self.add("id-duplicated", sheet, r, columns["id"], id=action_id,
+                         first=self.actions[action_id].cell)
+                continue
+            raw = cell("status")
+            status = ""
+            if not layout.is_blank(raw):
+                found = statuses.get(layout.normalise(raw))
+                if found is None:
+                    self.add("action-status-unknown", sheet, r, columns["status"],
+                             value=_text(raw), choices=", ".join(layout.ACTION_STATUSES))
+                    continue
+                status = found
+            self.actions[action_id] = ActionUpdate(
+                id=action_id, action=_text(cell("action")), due=_text(cell("due")),
+                status=status, progress=_text(cell("progress_note")),
+                cell=f"{sheet.name}!{layout.cell_name(r, columns['status'])}")
 
     # --- whole-return checks -----------------------------------------------------------------
 
@@ -421,6 +470,7 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         return result
     result.framework = framework
     reader = _Reader(book, framework, result.report)
+    reader.action_ids = {a.strip() for a in provenance_actions(result.provenance) if a.strip()}
     reader.run()
     ordered = {tid: reader.themes[tid] for tid in framework.theme_index if tid in reader.themes}
     provenance = result.provenance
@@ -436,8 +486,14 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         migrated_from=provenance.get("migrated_from", ""),
         themes=ordered,
         measures=reader.measures,
+        actions=reader.actions,
     )
     return result
+
+
+def provenance_actions(provenance: dict[str, str]) -> list[str]:
+    """The action ids a follow-up workbook was made with (its provenance lists them)."""
+    return provenance.get("follow_up_actions", "").split(",")
 
 
 def read_returns(paths: list[Path], store: FrameworkStore | None = None) -> Iterator[ReadResult]:

@@ -28,6 +28,10 @@ DEDICATED = {
     "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
+    "action-id-unknown": "test_meeting_follow_up.py::test_a_tampered_action_id_or_status_is_"
+                         "refused_at_its_cell",
+    "action-status-unknown": "test_meeting_follow_up.py::test_a_tampered_action_id_or_status_"
+                             "is_refused_at_its_cell",
     "report-no-return": "test_meeting_report.py::test_no_return_no_report",
     "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
 }
