@@ -57,6 +57,8 @@ _define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
 _define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
         "hold them.", usage=True)
 _define("options-conflict", E, "{reason}", "{hint}", usage=True)
+_define("date-invalid", E, "{value!r} is not a date", "Write a date as YYYY-MM-DD, e.g. "
+        "2026-11-12.", usage=True)
 _define("cycle-invalid", E, "{value!r} is not a cycle", "Write a cycle as the school year it "
         "covers, e.g. 2025-26 (two consecutive years).", usage=True)
 
@@ -259,6 +261,56 @@ _define("answer-outside-framework", W, "text outside the answer cells will not b
         "{value!r}", "Move it into the evidence, strengths or next steps of a theme.")
 _define("measure-looks-like-fraction", W, "measure {id!r} is a percentage but {value} looks "
         "like a fraction", "Enter percentages as numbers from 0 to 100, e.g. 95.8 not 0.958.")
+
+# --- the Quad meeting: record workbooks -------------------------------------------------------
+_define("record-table-missing", E, "no sheet holds the {what} table of this meeting record",
+        "The sheet was deleted or its header row changed; copy the answers into a freshly "
+        "generated record ('rubric meeting pack').")
+_define("record-member-unknown", E, "{value!r} is not one of the members this record was made "
+        "for ({members})", "Codes must not be edited: restore the row from a fresh record.")
+_define("record-row-missing", W, "{authority} has no row for indicator {id!r}",
+        "The row was deleted; the Quad's view of it is not recorded. Restore it from a fresh "
+        "record if it was discussed.")
+_define("record-view-unknown", E, "{value!r} is not one of the Quad's views",
+        "Choose from the dropdown: {choices}.")
+_define("record-view-missing", E, "a validated level or rationale is written but no Quad's "
+        "view is chosen", "Choose the Quad's view from the dropdown.")
+_define("record-level-missing", E, "the Quad's view is {view!r} but no validated level is given",
+        "Choose the level the Quad agrees the evidence supports.")
+_define("record-rationale-missing", E, "the Quad's view is {view!r} but no rationale is written",
+        "Say in a sentence or two what evidence led the Quad to this view.")
+_define("record-view-inconsistent", W, "the Quad's view is {view!r} but the validated level "
+        "{level} is {relation} the self-evaluated {self_score}",
+        "Check the view and the validated level agree.")
+_define("record-action-missing", E, "this action plan row has details but no action",
+        "Write the action, or clear the row.")
+_define("record-action-new-row", W, "this action has no ID (an inserted row); it was given "
+        "{id!r}", "Nothing to do, unless the row belongs to another authority: use that "
+        "authority's rows.")
+_define("record-link-unknown", E, "{value!r} is not an indicator or theme id of framework "
+        "{framework}", "Link actions to ids such as 2.1 or 2.1.3, separated by commas.")
+_define("record-date-invalid", E, "{value!r} is not a date", "Type the date as 31/03/2027 "
+        "(day/month/year) or 2027-03-31.")
+_define("record-status-unknown", E, "{value!r} is not an action status",
+        "Choose from the dropdown: {choices}.")
+_define("record-self-changed", W, "the self-evaluated score of {authority} for {id!r} reads "
+        "{found} here but {expected} in its return", "The read-only column was edited, or the "
+        "return changed after the pack was made; the return's score is kept.")
+_define("record-return-not-in-history", W, "the return of {authority} this record was made "
+        "from is not in the history", "Run 'rubric ingest' on the returns, then record again, so "
+        "the validated levels sit beside the self-evaluated ones.")
+
+# --- the Quad meeting: follow-up returns and reports -----------------------------------------
+_define("action-id-unknown", E, "the action ID {id!r} was not on this follow-up workbook when "
+        "it was made", "Action IDs must not be edited: restore the original ID from a fresh "
+        "workbook.")
+_define("action-status-unknown", E, "{value!r} is not an action status",
+        "Choose from the dropdown: {choices}.")
+_define("report-no-return", E, "the history holds no return from {authority} for {cycle}",
+        "Ingest the authority's return for that cycle with 'rubric ingest' first.")
+_define("report-no-record", W, "no meeting record for {authority} in {cycle}; the report has "
+        "no validated evaluation or action plan", "Record the Quad meeting with 'rubric meeting "
+        "record', then make the report again.")
 
 
 @dataclass(frozen=True, slots=True)

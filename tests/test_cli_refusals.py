@@ -102,6 +102,8 @@ COMMANDS = {
                                              "hgioea@1.1.0", "-o", str(t / "m.xlsx")]),
     "migrate-other-framework": (2, lambda t: ["migrate", *FW, str(EXAMPLE_A), "--to",
                                               "hgios4", "-o", str(t / "m.xlsx")]),
+    "date-invalid": (2, lambda t: ["meeting", "pack", *FW, str(EXAMPLES), "--meeting-date",
+                                   "12/11/2026", "-o", str(t / "pack")]),
     "diff-check-failed": (1, lambda t: ["framework", "diff", "--check", "hgioea@1.0.0",
                                         str(_bumped_patch(t))]),
 }

@@ -175,7 +175,7 @@ def test_generous_prompt_for_thin_evidence(demo_comparison) -> None:
     comparison, _ = demo_comparison
     [prompt] = _prompts(comparison, "generous")
     assert (prompt.item, prompt.members) == ("1.1.1", ("EXD",))
-    assert "2 word(s) of evidence" in prompt.reason
+    assert "2 words of evidence" in prompt.reason
 
 
 def test_shared_weakness_prompt(demo_comparison) -> None:

@@ -21,6 +21,7 @@ from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES, Prompt
 from rubric.compare.quad import Comparison, Member, ScoreRow
+from rubric.export.follow_up import follow_up_html
 
 # Okabe-Ito, reordered so the first four (a Quad) are the most distinct on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -650,7 +651,7 @@ def render_html(comparison: Comparison) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="rubric {_e(__version__)}">'
         f"<title>{_e(c.title)}</title><style>{_CSS}</style></head>"
-        f"<body><main>{_header(c)}{_members(c)}{_heatmap(c)}{_charts(c)}{_prompts(c)}</main>"
+        f"<body><main>{_header(c)}{_members(c)}{follow_up_html(c)}{_heatmap(c)}{_charts(c)}{_prompts(c)}</main>"
         f"{_footer(c)}</body></html>\n"
     )
 

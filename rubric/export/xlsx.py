@@ -20,6 +20,7 @@ from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES
 from rubric.compare.quad import Comparison, ScoreRow
+from rubric.export.follow_up import write_follow_up_sheet
 from rubric.xlsx import styles
 from rubric.xlsx.cells import put_number, put_text, split_text
 
@@ -88,6 +89,7 @@ class _Writer:
             self._trend()
         if self.c.has_follow_up:
             self._follow_up()
+        write_follow_up_sheet(self.book, self.c)  # actions by status, when there are any
         self._charts()
         return self.book
 
@@ -344,7 +346,7 @@ class _Writer:
         labels, widths = ["ID", "Theme"], [9, 26]
         for member in c.members:
             labels += [f"{member.name}: last cycle's next steps", f"{member.name}: progress",
-                       f"{member.name}: progressed?"]
+                       f"{member.name}: progress note written?"]
             widths += [34, 34, 11]
         styles.header_cells(sheet, header, labels, widths, height=45)
         row = header

@@ -16,7 +16,7 @@ from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
 from rubric.read.raw import Engine, RawWorkbook, Sheet, read_workbook
-from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
 
 
@@ -73,6 +73,8 @@ class _Reader:
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
+        self.actions: dict[str, ActionUpdate] = {}
+        self.action_ids: set[str] = set()  # the ids the follow-up workbook was made with
 
     def at(self, sheet: Sheet, row: int, column: int) -> Location:
         return Location(self.file, sheet=sheet.name, cell=layout.cell_name(row, column))
@@ -104,6 +106,11 @@ class _Reader:
                                       ("id", "baseline", "current"))
         if measures is not None:
             self._read_measure_table(sheet, *measures)
+            return
+        actions = layout.find_header(sheet.rows, layout.ACTION_COLUMNS,
+                                     ("id", "action", "status", "progress_note"))
+        if actions is not None:
+            self._read_action_table(sheet, *actions)
             return
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row[:3]):
@@ -206,6 +213,36 @@ class _Reader:
                 id=measure_id, baseline=values["baseline"], current=values["current"],
                 notes=_text(cell("notes")),
                 cell=f"{sheet.name}!{layout.cell_name(r, columns.get('baseline', 0))}")
+
+    def _read_action_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
+        statuses = {layout.normalise(s): s for s in layout.ACTION_STATUSES}
+        for r in range(header + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            cell = _cells(row, columns)
+            action_id = _id(cell("id"))
+            if not action_id:
+                self._stray_answers(sheet, r, row, [columns["status"], columns["progress_note"]])
+                continue
+            if action_id not in self.action_ids:
+                self.add("action-id-unknown", sheet, r, columns["id"], id=action_id)
+                continue
+            if action_id in self.actions:  # action ids may be theme ids (next steps): own list
+                self.add("id-duplicated", sheet, r, columns["id"], id=action_id,
+                         first=self.actions[action_id].cell)
+                continue
+            raw = cell("status")
+            status = ""
+            if not layout.is_blank(raw):
+                found = statuses.get(layout.normalise(raw))
+                if found is None:
+                    self.add("action-status-unknown", sheet, r, columns["status"],
+                             value=_text(raw), choices=", ".join(layout.ACTION_STATUSES))
+                    continue
+                status = found
+            self.actions[action_id] = ActionUpdate(
+                id=action_id, action=_text(cell("action")), due=_text(cell("due")),
+                status=status, progress=_text(cell("progress_note")),
+                cell=f"{sheet.name}!{layout.cell_name(r, columns['status'])}")
 
     # --- whole-return checks -----------------------------------------------------------------
 
@@ -333,6 +370,7 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         return result
     result.framework = framework
     reader = _Reader(book, framework, result.report)
+    reader.action_ids = {a.strip() for a in provenance_actions(result.provenance) if a.strip()}
     reader.run()
     ordered = {tid: reader.themes[tid] for tid in framework.theme_index if tid in reader.themes}
     provenance = result.provenance
@@ -348,8 +386,14 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         migrated_from=provenance.get("migrated_from", ""),
         themes=ordered,
         measures=reader.measures,
+        actions=reader.actions,
     )
     return result
+
+
+def provenance_actions(provenance: dict[str, str]) -> list[str]:
+    """The action ids a follow-up workbook was made with (its provenance lists them)."""
+    return provenance.get("follow_up_actions", "").split(",")
 
 
 def read_returns(paths: list[Path], store: FrameworkStore | None = None) -> Iterator[ReadResult]:

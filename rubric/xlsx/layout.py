@@ -70,6 +70,21 @@ MEASURE_COLUMNS: tuple[Column, ...] = (
     Column("notes", "Notes", 50, answer=True),
 )
 
+# Follow-up workbooks: the actions agreed at last cycle's Quad meeting (or last cycle's next
+# steps), each with a status to choose and a progress note.
+ACTIONS_SHEET = "Actions"
+ACTION_STATUSES = ("Not started", "In progress", "Completed", "No longer a priority")
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 11),
+    Column("action", "Agreed action", 46),
+    Column("links", "Linked to", 12),
+    Column("owner", "Owner", 16),
+    Column("due", "Due date", 12),
+    Column("success", "Success measure", 32),
+    Column("status", "Status", 20, answer=True),
+    Column("progress_note", "Progress note", 46, answer=True),
+)
+
 PROVENANCE_KEYS = (
     "format",
     "framework_id",
@@ -82,6 +97,7 @@ PROVENANCE_KEYS = (
     "generator",
     "created_at",
     "migrated_from",  # "<framework id> <version>" when the return was migrated; else empty
+    "follow_up_actions",  # ids on the Actions sheet, comma-separated (follow-up workbooks)
 )
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
