@@ -91,7 +91,7 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="The comparison workbook (.xlsx) to write.")
+              help="The comparison workbook (.xlsx) to write (optional with --json).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained HTML report here.")
 @click.option("--quad", "quad_name", metavar="NAME",
@@ -115,20 +115,31 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None, expla
               help="The history database, for --previous-cycle.")
 @click.option("--migrate", "migrate_versions", is_flag=True,
               help="Bring returns on older framework versions to the newest one first.")
+@click.option("--allow-mixed-cycles", is_flag=True,
+              help="Compare returns of different cycles (with a warning in every output).")
+@click.option("--agenda-per-kind", type=click.IntRange(1), default=3, show_default=True,
+              help="The agenda: at most this many prompts of one kind about a member.")
+@click.option("--agenda-per-member", type=click.IntRange(1), default=12, show_default=True,
+              help="The agenda: at most this many prompts about a member in all.")
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @jobs_option
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the comparison as JSON (no -o needed).")
+def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None,
             quad_name: str | None, quads_file: Path, frameworks_dir: Path, divergence: int,
             high_level: int, thin_evidence_words: int, weak_level: int, learn_gap: int,
-            previous_cycle: str | None, db_path: Path, migrate_versions: bool, force: bool,
+            previous_cycle: str | None, db_path: Path, migrate_versions: bool,
+            allow_mixed_cycles: bool, agenda_per_kind: int, agenda_per_member: int, force: bool,
             jobs: int | None, as_json: bool) -> None:
     """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts."""
     from rubric._io import OutputExists
     from rubric.compare.challenge import KIND_TITLES, ChallengeSettings
-    from rubric.compare.quad import compare_returns
+    from rubric.compare.quad import compare_returns, member_codes
     from rubric.export.xlsx import write_comparison_xlsx
 
+    if output is None and not as_json:
+        fail("say where to write the comparison (-o quad.xlsx), or print it with --json",
+             EXIT_USAGE)
     for target in (output, html_path):
         if target is not None and target.exists() and not force:
             fail_exists(target)
@@ -145,7 +156,7 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
             fail(f"no Quad named {quad_name!r} in {quads_file}", EXIT_USAGE)
     results = list(_read_stream(paths, frameworks_dir, jobs, "Reading"))
     for result in results:
-        if not result.valid:
+        if not result.valid and not as_json:
             echo_problems(result.report.errors)
     notes: list[str] = []
     if migrate_versions:
@@ -154,27 +165,42 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
         results, notes = migrate_to_newest(results)
     settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
                                  thin_evidence_words=thin_evidence_words,
-                                 weak_level=weak_level, learn_gap=learn_gap)
-    outcome = compare_returns(results, quad=quad, settings=settings)
-    echo_problems(outcome.report)
+                                 weak_level=weak_level, learn_gap=learn_gap,
+                                 agenda_per_kind=agenda_per_kind,
+                                 agenda_per_member=agenda_per_member)
+    previous = None
+    if previous_cycle and results and all(r.valid for r in results):
+        from rubric.framework.store import FrameworkStore
+        from rubric.trend import previous_cycle_scores
+
+        framework = results[0].framework
+        assert framework is not None
+        with existing_history(db_path, "--previous-cycle") as history:
+            try:
+                previous = previous_cycle_scores(history, FrameworkStore(frameworks_dir),
+                                                 framework, member_codes(results),
+                                                 previous_cycle)
+            except LookupError as exc:
+                fail(str(exc))
+    outcome = compare_returns(results, quad=quad, settings=settings, previous=previous,
+                              allow_mixed_cycles=allow_mixed_cycles)
+    if as_json:
+        problems = [p.to_dict() for r in results if not r.valid for p in r.report.errors]
+        problems += [p.to_dict() for p in outcome.report]
+    else:
+        echo_problems(outcome.report)
     if outcome.comparison is None:
+        if as_json:
+            emit_json({"comparison": None, "problems": problems})
+            raise SystemExit(EXIT_PROBLEMS)
         hint = "" if migrate_versions or "compare-framework-mismatch" not in \
             outcome.report.codes() else "; --migrate brings every return to the newest version"
         fail(f"the returns cannot be compared (see above){hint}")
     comparison = outcome.comparison
     comparison.notes.extend(notes)
-    if previous_cycle:
-        from rubric.framework.store import FrameworkStore
-        from rubric.trend import attach_previous_cycle
-
-        with existing_history(db_path, "--previous-cycle") as history:
-            try:
-                attach_previous_cycle(comparison, history, FrameworkStore(frameworks_dir),
-                                      previous_cycle)
-            except LookupError as exc:
-                fail(str(exc))
     try:
-        write_comparison_xlsx(comparison, output, force=force)
+        if output is not None:
+            write_comparison_xlsx(comparison, output, force=force)
         if html_path is not None:
             from rubric.export.html import write_html
 
@@ -182,7 +208,7 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     except OutputExists as exc:
         fail_exists(exc)
     if as_json:
-        emit_json(comparison.to_dict())
+        emit_json(comparison.to_dict() | {"problems": problems})
         return
     click.echo(comparison.title)
     for member in comparison.members:
@@ -191,6 +217,10 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
     counts = {kind: sum(p.kind == kind for p in comparison.prompts) for kind in KIND_TITLES}
     click.echo("Challenge prompts: " + ", ".join(f"{KIND_TITLES[k]} {n}"
                                                   for k, n in counts.items()))
+    agenda = comparison.agenda
+    click.echo(f"Agenda: {len(agenda)} of {len(comparison.prompts)} prompts; per member "
+               + ", ".join(f"{comparison.labels[c]} {n}"
+                           for c, n in comparison.prompt_counts(agenda).items()))
     click.echo(f"wrote {output}" + (f" and {html_path}" if html_path else ""))
 
 
@@ -200,10 +230,12 @@ def compare(paths: tuple[Path, ...], output: Path, html_path: Path | None,
               required=True, help="The national workbook (.xlsx) to write.")
 @quads_option
 @frameworks_option
+@click.option("--allow-mixed-cycles", is_flag=True,
+              help="Include returns of different cycles (with a warning in the workbook).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @jobs_option
 def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks_dir: Path,
-             force: bool, jobs: int | None) -> None:
+             allow_mixed_cycles: bool, force: bool, jobs: int | None) -> None:
     """Every authority's indicator scores with national and family-group medians."""
     from rubric._io import OutputExists
     from rubric.compare.national import national_overview
@@ -213,7 +245,8 @@ def national(paths: tuple[Path, ...], output: Path, quads_file: Path, frameworks
     if output.exists() and not force:
         fail_exists(output)
     quads = load_quads(quads_file) if quads_file.exists() else None
-    outcome = national_overview(_read_stream(paths, frameworks_dir, jobs, "Scoring"), quads)
+    outcome = national_overview(_read_stream(paths, frameworks_dir, jobs, "Scoring"), quads,
+                                allow_mixed_cycles=allow_mixed_cycles)
     echo_problems(outcome.report)
     if outcome.overview is None:
         fail("no national overview could be built (see above)")
