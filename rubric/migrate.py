@@ -141,7 +141,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
 
     from rubric.workbook.cells import put_text, split_text
     from rubric.workbook.fill import fill_workbook
-    from rubric.workbook.styles import BORDER, WRAP_TOP, header_cells
+    from rubric.workbook.styles import BORDER, WRAP_TOP, header_cells, print_landscape
     from rubric.workbook.template import TemplateInfo, write_template
 
     response = migration.response
@@ -181,6 +181,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
                                         f"baseline {value.baseline}, current {value.current}",
                                         value.notes, None, why], start=1):
                 put_text(sheet.cell(row, col), text)
+        print_landscape(sheet, 3)
 
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank.xlsx"

@@ -23,6 +23,12 @@ DEDICATED = {
     "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
+    "compare-cycle-mismatch": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                              "refused_or_compared_with_a_warning",
+    "compare-cycles-mixed": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                            "refused_or_compared_with_a_warning",
+    "compare-low-completion": "test_compare_meeting.py::test_a_member_below_the_completion_"
+                              "threshold_gets_a_warning",
 }
 
 
