@@ -220,6 +220,8 @@ class _Writer:
                     _score(cell, value)
                 elif fmt is None:
                     put_text(cell, value)
+                    if col > 4:  # a count in words ("12 of 60"): centred like the numbers
+                        cell.alignment = styles.CENTRE
                 else:
                     put_number(cell, value, fmt)
                 cell.border = styles.BORDER
