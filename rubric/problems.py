@@ -197,6 +197,15 @@ _define("compare-duplicate-authority", E, "{authority} appears twice (also in {f
         "Keep one return per authority: the latest.")
 _define("compare-not-in-quad", E, "{authority} is not a member of Quad {quad!r}",
         "Check the Quads file, or leave this return out of the comparison.")
+_define("compare-cycle-mismatch", E, "this return is for cycle {found}, but {first} is for "
+        "{expected}", "Compare the returns of one cycle; to compare across cycles on purpose, "
+        "allow mixed cycles (compare --allow-mixed-cycles) and every output will say so.")
+_define("compare-cycles-mixed", W, "this return is for cycle {found}, but {first} is for "
+        "{expected}; they are compared as asked", "Levels from different years may not be "
+        "comparable: every output of this comparison says which cycle each return is for.")
+_define("compare-low-completion", W, "{authority} answered {completion} of the themes that "
+        "apply, below the {threshold} expected", "Its scores rest on fewer answers than the "
+        "others': ask it to complete its return, or read its scores with care.")
 _define("compare-member-missing", W, "no return from {authority}, a member of Quad {quad!r}",
         "The comparison goes ahead without it; add its return when it arrives.")
 

@@ -35,7 +35,7 @@ class ThemeAnswer(_Frozen):
     next_steps: str = ""
     previous_next_steps: str = ""  # follow-up workbooks: last cycle's next steps, as shown
     progress: str = ""  # follow-up workbooks: progress reported on them
-    cell: str = ""  # where the level cell is, e.g. "2 Impact on learners!E7"
+    cell: str = ""  # the level cell as Excel writes a reference, e.g. "'2 Impact on learners'!E7"
 
     @property
     def has_text(self) -> bool:

@@ -34,6 +34,12 @@ DEDICATED = {
                              "is_refused_at_its_cell",
     "report-no-return": "test_meeting_report.py::test_no_return_no_report",
     "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
+    "compare-cycle-mismatch": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                              "refused_or_compared_with_a_warning",
+    "compare-cycles-mixed": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                            "refused_or_compared_with_a_warning",
+    "compare-low-completion": "test_compare_meeting.py::test_a_member_below_the_completion_"
+                              "threshold_gets_a_warning",
 }
 # Refusals of the commands themselves: tests/test_cli_refusals.py::COMMANDS triggers each.
 DEDICATED.update(dict.fromkeys((

@@ -48,7 +48,7 @@ def test_a_comparison_with_its_trend_from_python(history_path: Path) -> None:
                                 history_path=history_path)
     assert run.comparison is not None and run.written == []
     assert run.comparison.previous_cycle == "2025-26"
-    assert len(run.comparison.previous) == 4
+    assert len(run.comparison.previous.scores) == 4
 
 
 def test_ingest_refuses_a_return_of_another_cycle(tmp_path: Path) -> None:

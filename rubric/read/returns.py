@@ -121,7 +121,7 @@ class _Reader:
 
     def _read_theme_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
         id_col, level_col = columns["id"], columns["level"]
-        level_at = f"{sheet.name}!{layout.column_letter(level_col)}"
+        level_at = layout.column_letter(level_col)
         text_cols = [columns.get(key, -1) for key in (*layout.THEME_TEXT_KEYS,
                                                         *layout.FOLLOW_UP_KEYS)]
         answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
@@ -135,7 +135,7 @@ class _Reader:
             if row_id in themes:
                 texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
-                            texts, columns, f"{level_at}{r + 1}")
+                            texts, columns, layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -212,7 +212,8 @@ class _Reader:
             self.measures[measure_id] = MeasureValue(
                 id=measure_id, baseline=values["baseline"], current=values["current"],
                 notes=_text(cell("notes")),
-                cell=f"{sheet.name}!{layout.cell_name(r, columns.get('baseline', 0))}")
+                cell=layout.cell_ref(sheet.name,
+                                     layout.cell_name(r, columns.get("baseline", 0))))
 
     def _read_action_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
         statuses = {layout.normalise(s): s for s in layout.ACTION_STATUSES}
@@ -242,7 +243,7 @@ class _Reader:
             self.actions[action_id] = ActionUpdate(
                 id=action_id, action=_text(cell("action")), due=_text(cell("due")),
                 status=status, progress=_text(cell("progress_note")),
-                cell=f"{sheet.name}!{layout.cell_name(r, columns['status'])}")
+                cell=layout.cell_ref(sheet.name, layout.cell_name(r, columns['status'])))
 
     # --- whole-return checks -----------------------------------------------------------------
 
@@ -272,7 +273,7 @@ class _Reader:
     def _check_answers(self) -> None:
         not_evaluated = self.framework.scale.not_evaluated.label
         for answer in self.themes.values():
-            sheet, _, cell = answer.cell.rpartition("!")
+            sheet, cell = layout.split_cell_ref(answer.cell)
             where = Location(self.file, sheet=sheet, cell=cell)
             scored = answer.level is not None
             if scored and not answer.evidence:

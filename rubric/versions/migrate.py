@@ -143,7 +143,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
     from rubric.template.fill import fill_workbook
     from rubric.template.workbook import TemplateInfo, write_template
     from rubric.xlsx.cells import put_text, split_text
-    from rubric.xlsx.styles import BORDER, WRAP_TOP, header_cells
+    from rubric.xlsx.styles import BORDER, WRAP_TOP, header_cells, print_landscape
 
     response = migration.response
     info = TemplateInfo(response.authority, response.cycle, response.authority_code,
@@ -182,6 +182,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
                                         f"baseline {value.baseline}, current {value.current}",
                                         value.notes, None, why], start=1):
                 put_text(sheet.cell(row, col), text)
+        print_landscape(sheet, 3)
 
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank.xlsx"

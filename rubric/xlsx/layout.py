@@ -124,6 +124,26 @@ def cell_name(row: int, column: int) -> str:
     return f"{column_letter(column)}{row + 1}"
 
 
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_LOOKS_LIKE_CELL = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*")
+
+
+def cell_ref(sheet: str, cell: str) -> str:
+    """``'7 Management and support of sta'!E10`` or ``Measures!F6``: a sheet and cell as Excel
+    writes a reference, the name quoted (and any apostrophe doubled) when it needs it."""
+    if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_CELL.fullmatch(sheet):
+        return f"{sheet}!{cell}"
+    return "'" + sheet.replace("'", "''") + f"'!{cell}"
+
+
+def split_cell_ref(ref: str) -> tuple[str, str]:
+    """The inverse of :func:`cell_ref`: ``(sheet, cell)``."""
+    sheet, _, cell = ref.rpartition("!")
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, cell
+
+
 def normalise(text: Any) -> str:
     return " ".join(str(text).split()).casefold()
 
