@@ -20,7 +20,6 @@ sys.path.insert(0, str(ROOT))
 from rubric.compare.quad import compare_returns  # noqa: E402
 from rubric.framework.store import FrameworkStore  # noqa: E402
 from rubric.meeting import layout  # noqa: E402
-from rubric.meeting.agenda import agenda_for  # noqa: E402
 from rubric.meeting.fill import fill_record  # noqa: E402
 from rubric.read.returns import read_return  # noqa: E402
 
@@ -43,7 +42,7 @@ def quad_answers(paths: list[Path], frameworks: Path, due_year: int) -> tuple[di
     assert comparison is not None, "the returns cannot be compared"
     framework = comparison.framework
     challenged: dict[tuple[str, str], str] = {}
-    for prompt in agenda_for(comparison):
+    for prompt in comparison.agenda:
         if prompt.kind not in ("generous", "measure-worse"):
             continue
         indicator = framework.theme_index[prompt.item][1].id if prompt.item in \

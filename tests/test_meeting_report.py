@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from rubric.cli import main
+from rubric.compare.agenda import build_agenda
 from rubric.cycles.history import History, open_history
 from rubric.framework.store import FrameworkStore
-from rubric.meeting.agenda import agenda_for
-from rubric.meeting.pack import write_pack
+from rubric.meeting.pack import build_pack, write_pack
 from rubric.meeting.record_read import read_record
 from rubric.meeting.store import store_record
 from rubric.read.returns import read_return
@@ -145,9 +145,10 @@ def test_the_pack_has_pre_reading_an_agenda_and_a_page_per_member(tmp_path: Path
     assert again.report.codes() == ["output-exists"] * 3 and not again.written
 
 
-def test_the_agenda_keeps_a_few_prompts_per_kind_and_member(tmp_path: Path) -> None:
+def test_the_pack_leads_with_the_comparisons_agenda(tmp_path: Path) -> None:
     comparison = quad_comparison(tmp_path)
-    agenda = agenda_for(comparison, per_kind_per_member=1)
+    assert build_pack(comparison).agenda == comparison.agenda
+    agenda = build_agenda(comparison.prompts, per_kind_per_member=1)
     for kind in {p.kind for p in agenda}:
         mine = [p for p in agenda if p.kind == kind]
         strongest = max(p.strength for p in comparison.prompts if p.kind == kind)

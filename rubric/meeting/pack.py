@@ -17,7 +17,6 @@ from rubric._io import OutputExists, atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES, Prompt
 from rubric.compare.quad import Comparison, Member
-from rubric.meeting.agenda import agenda_for
 from rubric.meeting.record import quad_name, write_record
 from rubric.problems import Location, Report, problem
 
@@ -94,7 +93,7 @@ class PackResult:
 
 
 def build_pack(comparison: Comparison, meeting_date: dt.date | None = None) -> MeetingPack:
-    agenda = agenda_for(comparison)
+    agenda = comparison.agenda  # the comparison's ranked, meeting-sized agenda
     pages = []
     for member in comparison.members:
         views = [IndicatorView(r.id, r.title, r.values.get(member.code), r.median)
