@@ -204,9 +204,10 @@ def test_a_part_that_inflates_beyond_its_declared_size_is_refused(tmp_path: Path
     assert codes and codes[0] in {"workbook-zip-bomb", "workbook-truncated"}
 
 
-def test_an_untouched_template_is_valid(tmp_path: Path) -> None:
+def test_an_untouched_template_is_valid_and_says_nothing_is_answered(tmp_path: Path) -> None:
     result = read_return(blank_template(tmp_path), STORE)
-    assert result.valid and not result.report.warnings
+    assert result.valid and result.report.codes() == ["return-incomplete"]
+    assert result.report.warnings[0].message == "0 of 4 themes answered (0%); no level chosen"
 
 
 def test_a_far_cell_is_found_whatever_whitespace_precedes_its_reference(tmp_path: Path) -> None:
