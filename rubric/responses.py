@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
-from rubric.problems import Location, Report, problem
+from rubric.problems import Location, Report, display_path, problem
 from rubric.workbook import layout
 from rubric.workbook.cells import CELL_LIMIT
 from rubric.workbook.read import Engine, RawWorkbook, Sheet, read_workbook
@@ -99,7 +99,7 @@ class ReadResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": display_path(self.path),
             "valid": self.valid,
             "authority": self.provenance.get("authority") or None,
             "framework": {"id": self.provenance.get("framework_id") or None,

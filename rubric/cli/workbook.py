@@ -29,14 +29,13 @@ frameworks_option = click.option(
 
 
 def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for the .xlsx files directly inside it."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$")))
-        else:
-            found.append(path)
-    return found
+    """Files as given; a folder stands for the workbooks in it (each file skipped is said)."""
+    from rubric.workbook.files import find_returns
+
+    found = find_returns(paths)
+    for item in found.report:
+        click.echo(str(item), err=True)
+    return found.files
 
 
 def _slug(text: str) -> str:
@@ -163,6 +162,7 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
     """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
     from rubric.batch import read_many, report_only
     from rubric.framework.store import FrameworkStore
+    from rubric.problems import display_path
 
     files = expand_paths(paths)
     if not files:
@@ -180,7 +180,7 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path, jobs: int | None,
             what = (f"{result.provenance.get('framework_id')} "
                     f"{result.provenance.get('framework_version')}")
             state = "valid" if result.valid else f"INVALID ({len(result.report.errors)} errors)"
-            summaries.append(f"{result.path}: {state}; {who}; {what}; "
+            summaries.append(f"{display_path(result.path)}: {state}; {who}; {what}; "
                              f"{len(result.report.warnings)} warning(s)")
     if as_json:
         emit_json({"files": entries})
