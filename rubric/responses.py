@@ -173,6 +173,8 @@ class _Reader:
         # '(continued)' rows: (theme id, their texts as written), joined once all is read
         self.continued: list[tuple[str, list[str]]] = []
         self.text_columns: dict[str, list[int]] = {}  # sheet -> its theme text columns
+        # texts exactly a cell's limit long: (theme id, text key, sheet, row, column)
+        self.full_cells: list[tuple[str, str, Sheet, int, int]] = []
         # every percentage given: (value, measure id, sheet, row, column)
         self.percentages: list[tuple[float, str, Sheet, int, int]] = []
 
@@ -254,6 +256,9 @@ class _Reader:
                 texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 if sheet.marks:
                     texts = self._marked_texts(sheet, r, row, text_cols, texts)
+                for key, c in zip(layout.THEME_TEXT_KEYS, text_cols, strict=False):
+                    if 0 <= c < width and isinstance(row[c], str) and len(row[c]) == CELL_LIMIT:
+                        self.full_cells.append((row_id, key, sheet, r, c))
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
                             texts, columns, f"{level_at}{r + 1}")
             elif row_id.endswith(CONTINUED) and row_id.removesuffix(CONTINUED) in themes:
@@ -274,9 +279,13 @@ class _Reader:
 
     def _marked_texts(self, sheet: Sheet, r: int, row: list[Any], columns: list[int],
                       texts: list[str]) -> list[str]:
-        return ["" if 0 <= c < len(row) and self.mark(sheet, r, c, row[c]) else text
-                for c, text in zip(columns, texts, strict=True)] if any(
-                    (r, c) in sheet.marks for c in columns) else texts
+        """The row's texts, with a formula or error value in any of them reported (and an
+        error value read as blank)."""
+        marked = []
+        for c, text in zip(columns, texts, strict=True):
+            value = row[c] if 0 <= c < len(row) else ""
+            marked.append("" if c >= 0 and self.mark(sheet, r, c, value) else text)
+        return marked
 
     def _theme(self, sheet: Sheet, r: int, theme_id: str, raw_level: Any, texts: list[str],
                columns: dict[str, int], level_cell: str) -> None:
@@ -344,6 +353,8 @@ class _Reader:
                     self.percentages.append((parsed, measure_id, sheet, r, columns[key]))
                 values[key] = parsed
             notes = _text(cell("notes"))
+            if isinstance(cell("notes"), str) and len(cell("notes")) == CELL_LIMIT:
+                self.add("text-at-cell-limit", sheet, r, columns["notes"], limit=CELL_LIMIT)
             if sheet.marks and "notes" in columns and self.mark(sheet, r, columns["notes"],
                                                                 cell("notes")):
                 notes = ""
@@ -411,14 +422,10 @@ class _Reader:
             if answer.evidence and answer.level is None and answer.special is None:
                 self.report.add(problem("evidence-without-level", where, id=answer.id,
                                         not_evaluated=not_evaluated))
-            for key in layout.THEME_TEXT_KEYS:
-                if len(getattr(answer, key)) == CELL_LIMIT:
-                    self.report.add(problem("text-at-cell-limit", where, limit=CELL_LIMIT))
-        for measure in self.measures.values():
-            if len(measure.notes) == CELL_LIMIT:
-                sheet, _, cell = measure.cell.rpartition("!")
-                self.report.add(problem("text-at-cell-limit", Location(
-                    self.file, sheet=sheet, cell=cell), limit=CELL_LIMIT))
+        for theme_id, key, sheet_at, r, c in self.full_cells:
+            answer = self.themes.get(theme_id)
+            if answer is not None and len(getattr(answer, key)) <= CELL_LIMIT:  # not continued
+                self.add("text-at-cell-limit", sheet_at, r, c, limit=CELL_LIMIT)
 
     def _check_fractions(self) -> None:
         """A percentage typed as a fraction (0.7) is an error when the return's other

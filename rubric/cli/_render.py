@@ -64,13 +64,18 @@ def emit_text(text: str, output: Any, *, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def existing_history(db_path: Any, purpose: str) -> Iterator[Any]:
-    """The history database at ``db_path``, which must exist already (reading commands)."""
-    from rubric.history import open_history
+def existing_history(db_path: Any, purpose: str, *, create: bool = False) -> Iterator[Any]:
+    """The history database at ``db_path`` (which must exist, unless ``create``); a file that
+    is not a usable history is its catalogued problem, exit 1, the file untouched."""
+    from rubric.history import HistoryError, open_history
 
-    if not db_path.exists():
+    if not create and not db_path.exists():
         fail(f"no history at {db_path}; {purpose} needs returns recorded with 'rubric ingest'")
-    history = open_history(db_path)
+    try:
+        history = open_history(db_path, create=create)
+    except HistoryError as exc:
+        echo_problems([exc.problem])
+        sys.exit(EXIT_PROBLEMS)
     try:
         yield history
     finally:

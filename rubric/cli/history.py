@@ -42,9 +42,8 @@ def _cycle(value: str) -> str:
 def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: Path,
            as_json: bool) -> None:
     """Record validated returns in the history (idempotent; newer returns supersede)."""
+    from rubric.batch import read_many
     from rubric.framework.store import FrameworkStore
-    from rubric.history import open_history
-    from rubric.responses import read_return
     from rubric.scoring import score_response
 
     cycle = _cycle(cycle)
@@ -52,11 +51,9 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
     if not files:
         fail("no .xlsx files found in the given folder(s)", EXIT_USAGE)
     store = FrameworkStore(frameworks_dir)
-    history = open_history(db_path)
     outcomes, refused = [], []
-    try:
-        for path in files:
-            result = read_return(path, store)
+    with existing_history(db_path, "ingest", create=True) as history:
+        for path, result in zip(files, read_many(files, store), strict=True):
             if not result.valid or result.response is None or result.framework is None:
                 echo_problems(result.report.errors)
                 refused.append(str(path))
@@ -64,8 +61,6 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
             outcome = history.ingest(result, score_response(result.response,
                                                             result.framework), cycle)
             outcomes.append(outcome)
-    finally:
-        history.close()
     if as_json:
         emit_json({"db": str(db_path), "cycle": cycle, "refused": refused, "returns": [
             {"path": o.path, "outcome": o.outcome, "id": o.return_id, "authority": o.authority,
