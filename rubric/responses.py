@@ -132,7 +132,7 @@ def _id(value: Any) -> str:
 MAX_PROVENANCE_CHARS = 500
 # Sheets rubric writes that never hold answers: not worth converting when reading a return.
 _NO_ANSWERS = frozenset({layout.INSTRUCTIONS_SHEET, layout.PROGRESS_SHEET, layout.LISTS_SHEET})
-CONTINUED = " (continued)"  # the ID of a row that goes on with the text of the row above
+CONTINUED = layout.CONTINUED  # "<id> (continued)": a row going on with a theme's texts
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
