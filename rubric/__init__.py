@@ -33,6 +33,10 @@ _EXPORTS: dict[str, str] = {
     "ReadResult": "rubric.responses",
     "Response": "rubric.responses",
     "read_return": "rubric.responses",
+    "read_many": "rubric.batch",
+    "WorkerLimits": "rubric.sandbox",
+    "FoundFiles": "rubric.workbook.files",
+    "find_returns": "rubric.workbook.files",
     "migrate_response": "rubric.migrate",
     # Response -> scores -> comparison -> exports
     "Scores": "rubric.scoring",
@@ -44,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "render_html": "rubric.export.html",
     # cycles
     "open_history": "rubric.history",
+    "HistoryError": "rubric.history",
     "build_trend": "rubric.trend",
 }
 
@@ -51,8 +56,10 @@ __all__ = [
     "CATALOGUE",
     "ChallengeSettings",
     "Comparison",
+    "FoundFiles",
     "Framework",
     "FrameworkStore",
+    "HistoryError",
     "LoadResult",
     "Location",
     "Problem",
@@ -62,15 +69,18 @@ __all__ = [
     "Scores",
     "Severity",
     "TemplateInfo",
+    "WorkerLimits",
     "__version__",
     "build_trend",
     "compare_returns",
     "diff_frameworks",
+    "find_returns",
     "framework_json_schema",
     "lint_framework",
     "load_framework",
     "migrate_response",
     "open_history",
+    "read_many",
     "read_return",
     "render_html",
     "score_response",
@@ -79,6 +89,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rubric.batch import read_many
     from rubric.compare.challenge import ChallengeSettings
     from rubric.compare.quad import Comparison, compare_returns
     from rubric.export.html import render_html
@@ -89,12 +100,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from rubric.framework.model import Framework
     from rubric.framework.schema import framework_json_schema
     from rubric.framework.store import FrameworkStore
-    from rubric.history import open_history
+    from rubric.history import HistoryError, open_history
     from rubric.migrate import migrate_response
     from rubric.problems import CATALOGUE, Location, Problem, Report, Severity
     from rubric.responses import ReadResult, Response, read_return
+    from rubric.sandbox import WorkerLimits
     from rubric.scoring import Scores, score_response
     from rubric.trend import build_trend
+    from rubric.workbook.files import FoundFiles, find_returns
     from rubric.workbook.template import TemplateInfo, write_templates
 
 
