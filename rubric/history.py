@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from rubric.problems import Location, Problem, Report, problem
+from rubric.problems import Location, Problem, Report, display_path, problem
 from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores
 
@@ -164,7 +164,8 @@ class History:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, response.authority, cycle, response.framework_id,
                  response.framework_version, response.framework_hash, digest,
-                 str(result.path), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+                 display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
+                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
             new_id = cursor.lastrowid
             assert new_id is not None
             cursor.executemany(

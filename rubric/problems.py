@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any
 
 
@@ -318,7 +319,8 @@ class _SafeDict(dict[str, Any]):
 def problem(code: str, location: Location | None = None, **context: Any) -> Problem:
     """Build a problem of a catalogued type; unknown codes are a programming error."""
     kind = CATALOGUE[code]
-    values = _SafeDict(context)
+    values = _SafeDict({key: display_path(value) if isinstance(value, str | PathLike) else value
+                        for key, value in context.items()})
     return Problem(
         code=code,
         severity=kind.severity,

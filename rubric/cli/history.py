@@ -44,6 +44,7 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
     """Record validated returns in the history (idempotent; newer returns supersede)."""
     from rubric.batch import read_many
     from rubric.framework.store import FrameworkStore
+    from rubric.problems import display_path
     from rubric.scoring import score_response
 
     cycle = _cycle(cycle)
@@ -68,7 +69,8 @@ def ingest(paths: tuple[Path, ...], cycle: str, db_path: Path, frameworks_dir: P
     else:
         for o in outcomes:
             extra = f" (supersedes #{o.replaced}, kept in history)" if o.replaced else ""
-            click.echo(f"{o.path}: {o.outcome} as #{o.return_id}, {o.authority}, {cycle}{extra}")
+            click.echo(f"{display_path(o.path)}: {o.outcome} as #{o.return_id}, {o.authority}, "
+                       f"{cycle}{extra}")
         click.echo(f"{len(outcomes)} recorded, {len(refused)} refused; history in {db_path}",
                    err=True)
     raise SystemExit(EXIT_PROBLEMS if refused else EXIT_OK)

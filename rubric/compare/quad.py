@@ -13,7 +13,7 @@ from typing import Any
 
 from rubric.compare.challenge import ChallengeSettings, Prompt, challenge_prompts
 from rubric.framework.model import Framework
-from rubric.problems import Location, Report, problem
+from rubric.problems import Location, Report, display_path, problem
 from rubric.registry.quads import Quad
 from rubric.responses import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores, ThemeScore, score_response
@@ -143,7 +143,7 @@ class Comparison:
             "cycle": self.cycle,
             "quad": self.quad.name if self.quad else None,
             "generated_at": self.generated_at.isoformat(),
-            "members": [{"code": m.code, "name": m.name, "path": m.path,
+            "members": [{"code": m.code, "name": m.name, "path": display_path(m.path),
                          "completion": round(m.scores.completion, 4),
                          "evidence_coverage": round(m.scores.evidence_coverage, 4),
                          "overall": m.scores.overall.rounded} for m in self.members],
@@ -265,7 +265,7 @@ def compare_returns(
 def _fill_rows(comparison: Comparison) -> None:
     framework = comparison.framework
     members = comparison.members
-    paths = {m.code: m.path for m in members}
+    paths = {m.code: display_path(m.path) for m in members}  # shown in cell citations
     for theme_id, (category, indicator, theme) in framework.theme_index.items():
         comparison.themes.append(ThemeRow(
             theme_id, theme.title, indicator.id, category.id,

@@ -21,6 +21,7 @@ from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES, Prompt
 from rubric.compare.quad import Comparison, Member, ScoreRow
+from rubric.problems import display_path
 
 # Okabe-Ito, reordered so the first four (a Quad) are the most distinct on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -515,7 +516,7 @@ def _prompts(c: Comparison) -> str:
 
 
 def _footer(c: Comparison) -> str:
-    files = ", ".join(f"<code>{_e(Path(m.path).name)}</code>" for m in c.members)
+    files = ", ".join(f"<code>{_e(display_path(Path(m.path).name))}</code>" for m in c.members)
     return (
         '<footer class="foot">'
         f"<p>Made by rubric {_e(__version__)} from {len(c.members)} returns ({files}) "
