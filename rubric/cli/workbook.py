@@ -202,10 +202,10 @@ def migrate(return_path: Path, target: Path, output: Path, frameworks_dir: Path,
             as_json: bool) -> None:
     """Carry a return's answers to another framework version; nothing is dropped."""
     from rubric._io import OutputExists
+    from rubric.batch import read_many
     from rubric.framework.load import load_framework
     from rubric.framework.store import FrameworkStore
     from rubric.migrate import CARRIED_OVER_SHEET, migrate_response, write_migrated_workbook
-    from rubric.responses import read_return
 
     if output.exists() and not force:
         fail_exists(output)
@@ -213,7 +213,7 @@ def migrate(return_path: Path, target: Path, output: Path, frameworks_dir: Path,
     if not loaded.valid or loaded.framework is None:
         echo_problems(loaded.report)
         fail(f"{target} has errors")
-    result = read_return(return_path, FrameworkStore(frameworks_dir))
+    result = next(read_many([return_path], FrameworkStore(frameworks_dir)))
     if not result.valid or result.response is None or result.framework is None:
         echo_problems(result.report)
         fail(f"{return_path} is not a valid return; fix it before migrating")
