@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "Comparison": "rubric.compare.quad",
     "compare_returns": "rubric.compare.quad",
     "History": "rubric.cycles.history",
+    "HistoryError": "rubric.cycles.history",
     "IngestOutcome": "rubric.cycles.history",
     "open_history": "rubric.cycles.history",
     "IngestRun": "rubric.cycles.ingest",
@@ -49,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "Report": "rubric.problems",
     "Severity": "rubric.problems",
     "read_many": "rubric.read.batch",
+    "WorkerLimits": "rubric.read.sandbox",
     "FoundFiles": "rubric.read.files",
     "find_returns": "rubric.read.files",
     "read_return": "rubric.read.returns",
@@ -89,6 +91,7 @@ __all__ = [
     "FrameworkDiff",
     "FrameworkStore",
     "History",
+    "HistoryError",
     "IngestOutcome",
     "IngestRun",
     "LoadResult",
@@ -112,6 +115,7 @@ __all__ = [
     "TemplateTarget",
     "ThemeAnswer",
     "Trend",
+    "WorkerLimits",
     "__version__",
     "build_trend",
     "compare_returns",
@@ -142,7 +146,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rubric.compare.national import NationalOverview
     from rubric.compare.pipeline import ComparisonRun, NationalRun, run_comparison, run_national
     from rubric.compare.quad import CompareResult, Comparison, compare_returns
-    from rubric.cycles.history import History, IngestOutcome, open_history
+    from rubric.cycles.history import History, HistoryError, IngestOutcome, open_history
     from rubric.cycles.ingest import IngestRun, ingest_returns
     from rubric.cycles.trend import Trend, build_trend, trend_for
     from rubric.export.html import render_html
@@ -167,6 +171,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rubric.read.batch import read_many
     from rubric.read.files import FoundFiles, find_returns
     from rubric.read.returns import read_return
+    from rubric.read.sandbox import WorkerLimits
     from rubric.registry.authorities import Authority
     from rubric.registry.quads import Quad, QuadsResult
     from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
@@ -175,6 +180,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rubric.template.workbook import TemplateInfo, write_templates
     from rubric.versions.diff import FrameworkDiff, diff_frameworks
     from rubric.versions.migrate import Migration, MigrationRun, migrate_file, migrate_response
+
 
 
 def __getattr__(name: str) -> Any:

@@ -12,6 +12,7 @@ import enum
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any
 
 
@@ -53,6 +54,9 @@ _define("file-too-large", E, "the file is {size} bytes; rubric reads at most {li
         "A real framework or return is far smaller; check it is the right file.")
 _define("output-exists", E, "{path} already exists", "Pass --force to replace it, or choose "
         "another output path.", usage=True)
+_define("internal-error", E, "rubric stopped on an unexpected error ({kind}: {detail})",
+        "This is a fault in rubric, not in your files: please report it with the command you "
+        "ran (set RUBRIC_DEBUG=1 to see the details). Your inputs were not changed.", usage=True)
 _define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
 _define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
         "hold them.", usage=True)
@@ -71,6 +75,7 @@ _define("authority-unknown", E, "{name!r} is not one of the 32 education authori
 _define("quad-unknown", E, "no Quad named {name!r}{for_cycle} in {path}", "{known}", usage=True)
 _define("quads-file-missing", E, "no Quads file at {path}", "Pass --quads-file, set "
         "RUBRIC_QUADS, or put a quads.yaml in this folder.", usage=True)
+_define("file-skipped", W, "not read: {reason}", "{hint}")
 
 # --- YAML ------------------------------------------------------------------------------------
 _define("yaml-syntax", E, "YAML syntax error: {reason}", "Fix the YAML at this position; "
@@ -149,6 +154,16 @@ _define("reference-unknown", E, "{what} refers to {ref!r}, which is not in this 
 _define("control-characters", E, "this text contains control characters ({chars})",
         "Remove them; they cannot be written into a workbook.")
 
+# --- the history database -----------------------------------------------------------------
+_define("history-not-a-database", E, "{path} is not a rubric history database ({found})",
+        "Check --db (or $RUBRIC_DB) points to the history file that 'rubric ingest' made; "
+        "the file was left as it is.")
+_define("history-corrupt", E, "the history database {path} is damaged: {reason}",
+        "Restore it from a backup (rubric never repairs or overwrites it); the file was left "
+        "as it is.")
+_define("history-newer-version", E, "the history database {path} was written by a newer "
+        "rubric (schema {found}; this rubric knows up to {known})",
+        "Upgrade rubric to read it; the file was left as it is.")
 # --- the history, across cycles ---------------------------------------------------------------
 _define("history-missing", E, "no history database at {path}", "Record returns first with "
         "'rubric ingest RETURNS', or point --db (or RUBRIC_DB) at the database.", usage=True)
@@ -268,6 +283,27 @@ _define("evidence-without-level", W, "theme {id!r} has evidence but no level",
         "Choose a level, or '{not_evaluated}' if you have not evaluated it yet.")
 _define("answer-outside-framework", W, "text outside the answer cells will not be read: "
         "{value!r}", "Move it into the evidence, strengths or next steps of a theme.")
+_define("measure-fraction-among-percentages", E, "{value:g} looks like a fraction, but the other "
+        "percentages in this return are on a 0-100 scale (e.g. {other:g} at {other_cell})",
+        "Enter it as a percentage from 0 to 100 ({percent:g}, not {value:g}), as the others are; "
+        "it would otherwise be compared as {value:g}%.")
+_define("answer-formula", W, "this cell holds a formula (={formula}); its saved result "
+        "{value!r} was read", "Type answers as plain text or numbers. To start a text with "
+        "'=', '+', '-' or '@', type an apostrophe first ('=...) so it stays text.")
+_define("answer-error-value", E, "this cell shows the error value {value}: it holds a formula, "
+        "not an answer (typing text that starts with '=' makes one)",
+        "Retype the answer. To start a text with '=', '+', '-' or '@', type an apostrophe "
+        "first ('=...) so Excel keeps it as text.")
+_define("text-at-cell-limit", W, "this text is exactly {limit:,} characters long, the most a "
+        "cell holds: it was probably cut when the file was saved", "Excel and LibreOffice cut "
+        "longer text on saving. Check its end is there; if not, shorten it or go on in "
+        "another answer cell.")
+_define("return-incomplete", W, "{answered} of {total} themes answered ({percent}%){detail}",
+        "Choose a level, '{not_applicable}' or '{not_evaluated}' for every theme; a score needs "
+        "at least {threshold}% of the themes under it answered.")
+_define("sheet-not-in-framework", W, "the sheet {sheet!r} is not part of the {framework} "
+        "workbook, so nothing on it was read", "That is fine for your own notes or plans; "
+        "answers belong in the key-area sheets.")
 _define("measure-looks-like-fraction", W, "measure {id!r} is a percentage but {value} looks "
         "like a fraction", "Enter percentages as numbers from 0 to 100, e.g. 95.8 not 0.958.")
 
@@ -322,6 +358,21 @@ _define("report-no-record", W, "no meeting record for {authority} in {cycle}; th
         "record', then make the report again.")
 
 
+def display_path(path: object) -> str:
+    """A path as text that can always be printed: bytes the OS gave that are not UTF-8 (a name
+    unzipped from a Windows attachment) are shown as U+FFFD; the path itself is kept as given."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a problem is: a file, and within it a YAML line/column or a ``Sheet!B7`` cell."""
@@ -333,7 +384,7 @@ class Location:
     cell: str | None = None
 
     def __str__(self) -> str:
-        parts = [self.file or ""]
+        parts = [display_path(self.file) if self.file else ""]
         if self.line is not None:
             parts.append(f":{self.line}")
             if self.column is not None:
@@ -395,7 +446,8 @@ _MESSAGES = _Messages()
 def problem(code: str, location: Location | None = None, **context: Any) -> Problem:
     """Build a problem of a catalogued type; unknown codes are a programming error."""
     kind = CATALOGUE[code]
-    values = _SafeDict(context)
+    values = _SafeDict({key: display_path(value) if isinstance(value, str | PathLike) else value
+                        for key, value in context.items()})
     return Problem(
         code=code,
         severity=kind.severity,

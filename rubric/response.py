@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rubric.problems import Report
+from rubric.problems import Report, display_path
 
 if TYPE_CHECKING:
     from rubric.framework.model import Framework
@@ -108,7 +108,7 @@ class ReadResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": display_path(self.path),
             "valid": self.valid,
             "authority": self.provenance.get("authority") or None,
             "framework": {"id": self.provenance.get("framework_id") or None,

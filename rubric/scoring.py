@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from rubric.framework.model import Framework, Scoring
+from rubric.problems import display_path
 from rubric.response import Response, ThemeAnswer
 
 Status = Literal["scored", "unanswered", "excluded"]
@@ -93,7 +94,7 @@ class Scores:
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         overall = self.overall.to_dict(explain)
         return {
-            "path": self.path,
+            "path": display_path(self.path),
             "authority": {"code": self.authority_code, "name": self.authority},
             "framework": {"id": self.framework_id, "version": self.framework_version},
             "cycle": self.cycle,

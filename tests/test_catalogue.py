@@ -26,6 +26,16 @@ DEDICATED = {
     "compare-duplicate-authority": "test_compare.py::test_gate_refuses_mixed_versions_"
                                    "duplicates_and_invalid_returns",
     "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
+    "file-skipped": "test_files.py::test_a_folder_gives_every_workbook_in_any_case_and_says_"
+                    "what_it_skipped",
+    "history-not-a-database": "test_history.py::test_a_file_that_is_not_a_usable_history_is_"
+                              "refused_untouched",
+    "history-corrupt": "test_history.py::test_a_file_that_is_not_a_usable_history_is_refused_"
+                       "untouched",
+    "history-newer-version": "test_history.py::test_a_file_that_is_not_a_usable_history_is_"
+                             "refused_untouched",
+    "history-missing": "test_history.py::test_a_missing_history_is_a_coded_problem_when_it_"
+                       "must_exist",
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
     "action-id-unknown": "test_meeting_follow_up.py::test_a_tampered_action_id_or_status_is_"
@@ -47,7 +57,8 @@ DEDICATED.update(dict.fromkeys((
     "quads-file-missing", "no-input-files", "options-conflict", "cycle-invalid",
     "output-name-mismatch", "history-missing", "history-no-returns", "history-framework-missing",
     "ingest-cycle-mismatch", "ingest-cycle-unknown", "follow-up-no-previous",
-    "migrate-invalid-return", "migrate-other-framework", "diff-check-failed", "date-invalid"),
+    "migrate-invalid-return", "migrate-other-framework", "diff-check-failed", "date-invalid",
+    "internal-error"),
     "test_cli_refusals.py::test_refusal_is_coded_in_text_and_json"))
 
 

@@ -199,3 +199,18 @@ def test_unknown_names_get_the_closest_known_names(tmp_path: Path) -> None:
     status, output = run("template", str(DEMO), "--quad", "FG1 Quad", "--cycle", "2025-26",
                          "--quads-file", str(ROOT / "quads.yaml"), "-o", str(tmp_path / "q"))
     assert status == 2 and "'FG1 Quad A'" in output
+
+
+def test_a_fault_in_rubric_is_a_coded_problem_not_a_traceback(monkeypatch, tmp_path: Path) -> None:
+    import rubric.template.targets
+
+    def broken(*args, **kwargs):
+        raise ValueError("something rubric did not expect")
+
+    monkeypatch.delenv("RUBRIC_DEBUG", raising=False)
+    monkeypatch.setattr(rubric.template.targets, "make_templates", broken)
+    status, output = run("template", str(DEMO), "--authority", "Fife", "-o",
+                         str(tmp_path / "x.xlsx"), "--json")
+    assert status == 2 and "Traceback" not in output
+    [found] = json.loads(output)["errors"]
+    assert found["code"] == "internal-error" and "not in your files" in found["hint"]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from rubric.cli import main
-from rubric.cycles.history import MIGRATIONS, open_history
+from rubric.cycles.history import MIGRATIONS, HistoryError, open_history
 from rubric.cycles.trend import build_trend
 from rubric.export.tabular import csv_safe, cycle_csv, cycle_json
 from rubric.framework.load import load_framework
@@ -153,7 +153,7 @@ def test_schema_is_versioned_and_a_newer_database_is_refused(tmp_path: Path) -> 
     connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     connection.commit()
     connection.close()
-    with pytest.raises(RuntimeError, match="newer rubric"):
+    with pytest.raises(HistoryError, match="newer rubric"):
         open_history(db)
 
 
@@ -200,3 +200,101 @@ def test_cli_cycle_commands(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     missing = runner.invoke(main, ["trend", "--authority", "Nowhere", "--db", db, *fw])
     assert missing.exit_code == 1 and "no returns recorded" in missing.output
+
+
+# --- files that are not a usable history -------------------------------------------------------
+
+def _not_a_database(tmp: Path) -> Path:
+    path = tmp / "h.sqlite"
+    shutil.copy(FIRST[0], path)  # a return passed by mistake
+    return path
+
+
+def _good_history(tmp: Path) -> Path:
+    path = tmp / "h.sqlite"
+    history = open_history(path)
+    ingest(history, FIRST[0], "2025-26")
+    history.close()
+    return path
+
+
+def _truncated(tmp: Path) -> Path:
+    path = _good_history(tmp)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+def _garbled(tmp: Path) -> Path:
+    path = _good_history(tmp)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page: page * 2] = bytes(range(256)) * (page // 256)  # a b-tree page overwritten
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _newer(tmp: Path) -> Path:
+    path = _good_history(tmp)
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 3}")
+    connection.close()
+    return path
+
+
+def _other_program(tmp: Path) -> Path:
+    path = tmp / "h.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    return path
+
+
+def _text_file(tmp: Path) -> Path:
+    path = tmp / "h.sqlite"
+    path.write_text("authority,cycle\nFife,2025-26\n")
+    return path
+
+
+HISTORY_FILES = {  # case: (builder, code)
+    "a-return-by-mistake": (_not_a_database, "history-not-a-database"),
+    "a-text-file": (_text_file, "history-not-a-database"),
+    "another-programs-database": (_other_program, "history-not-a-database"),
+    "truncated": (_truncated, "history-corrupt"),
+    "garbled-page": (_garbled, "history-corrupt"),
+    "newer-rubric": (_newer, "history-newer-version"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HISTORY_FILES))
+def test_a_file_that_is_not_a_usable_history_is_refused_untouched(tmp_path: Path,
+                                                                   case: str) -> None:
+    from rubric.cycles.history import HistoryError
+
+    build, code = HISTORY_FILES[case]
+    path = build(tmp_path)
+    before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.is_file())
+    with pytest.raises(HistoryError) as raised:
+        open_history(path)
+    assert raised.value.problem.code == code
+    assert raised.value.problem.location.file == str(path)
+    runner = CliRunner()
+    frameworks = ["--frameworks", str(FRAMEWORKS)]
+    for args in (["ingest", str(FIRST[1]), "--cycle", "2025-26", *frameworks],
+                 ["trend", "--authority", "Example Authority A", *frameworks],
+                 ["export", "--cycle", "2025-26", "--format", "csv"]):
+        run = runner.invoke(main, [*args, "--db", str(path)])
+        assert run.exit_code == 1, (args, run.output)
+        assert f": {code}: " in run.output and "Traceback" not in run.output, run.output
+    after = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.is_file())
+    assert after == before  # nothing written, nothing "repaired", no journal left behind
+
+
+def test_a_missing_history_is_a_coded_problem_when_it_must_exist(tmp_path: Path) -> None:
+    from rubric.cycles.history import HistoryError
+
+    with pytest.raises(HistoryError) as raised:
+        open_history(tmp_path / "none.sqlite", create=False)
+    assert raised.value.problem.code == "history-missing"
+    assert not (tmp_path / "none.sqlite").exists()

@@ -19,6 +19,7 @@ import pytest
 
 from rubric.framework.store import FrameworkStore
 from rubric.meeting.record_read import read_record
+from rubric.problems import display_path
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.hostile import corpus
 
@@ -73,7 +74,7 @@ def test_cli_refuses_the_whole_corpus_cleanly(built: dict[str, tuple[corpus.Case
     assert run.returncode == 1, output[-3000:]
     assert "Traceback" not in output
     for path in paths:
-        assert f"{path}: REFUSED" in output, path
+        assert f"{display_path(path)}: REFUSED" in output, path
     if db.exists():
         with sqlite3.connect(db) as connection:
             assert connection.execute("SELECT COUNT(*) FROM meeting_records").fetchone() == (0,)

@@ -122,6 +122,28 @@ def _no_measures(book) -> None:
     del book[layout.MEASURES_SHEET]
 
 
+def _cell_xml(ref: str, xml: bytes) -> Callable[[Path], Path]:
+    """The good return with cell ``ref`` of '1 Outcomes' written as raw XML."""
+    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"(?:[^>]*?/>|[^>]*>.*?</c>)', re.S)
+
+    def change(parts: dict[str, bytes]) -> None:
+        data = parts["xl/worksheets/sheet3.xml"]
+        assert pattern.search(data), ref
+        parts["xl/worksheets/sheet3.xml"] = pattern.sub(lambda _: xml, data, count=1)
+    return lambda tmp: rewrite_zip(_good(tmp), change)
+
+
+def _own_sheet(book) -> None:
+    sheet = book.create_sheet("Action plan")
+    sheet["A1"], sheet["B1"] = "Theme", "What we will do"
+    sheet["A2"], sheet["B2"] = "1.1.1", "Share the tracking with schools."
+
+
+def _fraction_among_percentages(book) -> None:
+    book[layout.MEASURES_SHEET]["F5"] = 92.5
+    book[layout.MEASURES_SHEET]["G5"] = 0.941
+
+
 # code: (builder, expected location or None for whole-file problems, store folder name or None)
 FIXTURES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
     "file-not-found": (lambda tmp: tmp / "missing.xlsx", None),
@@ -156,6 +178,15 @@ FIXTURES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
                                "1 Outcomes!E7"),
     "answer-outside-framework": (_set("1 Outcomes", "J6", "A note in the margin"),
                                  "1 Outcomes!J6"),
+    "answer-formula": (_set("1 Outcomes", "G6", "=CONCAT(\"Shared\", \" data\")"),
+                       "1 Outcomes!G6"),
+    "answer-error-value": (_cell_xml("E7", b'<c r="E7" t="e"><f>Good</f><v>#NAME?</v></c>'),
+                           "1 Outcomes!E7"),
+    "text-at-cell-limit": (_set("1 Outcomes", "F6", "x" * 32_767), "1 Outcomes!F6"),
+    "measure-fraction-among-percentages": (_edit(_fraction_among_percentages),
+                                           "Measures!G5"),
+    "return-incomplete": (_good, None),
+    "sheet-not-in-framework": (_edit(_own_sheet), "Action plan"),
 }
 STORES = {"provenance-framework-invalid": "store", "provenance-hash-mismatch": "store"}
 
@@ -204,9 +235,10 @@ def test_a_part_that_inflates_beyond_its_declared_size_is_refused(tmp_path: Path
     assert codes and codes[0] in {"workbook-zip-bomb", "workbook-truncated"}
 
 
-def test_an_untouched_template_is_valid(tmp_path: Path) -> None:
+def test_an_untouched_template_is_valid_and_says_nothing_is_answered(tmp_path: Path) -> None:
     result = read_return(blank_template(tmp_path), STORE)
-    assert result.valid and not result.report.warnings
+    assert result.valid and result.report.codes() == ["return-incomplete"]
+    assert result.report.warnings[0].message == "0 of 4 themes answered (0%); no level chosen"
 
 
 def test_a_far_cell_is_found_whatever_whitespace_precedes_its_reference(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn, TypeVar
@@ -74,6 +75,16 @@ def refusals(command: F) -> F:
             return command(*args, **kwargs)
         except Refused as refused:
             finish(refused.report, as_json=bool(kwargs.get("as_json")))
+        except (SystemExit, KeyboardInterrupt, BrokenPipeError, click.exceptions.Exit):
+            raise
+        except Exception as exc:  # a bug in rubric: say so plainly, never a traceback
+            if os.environ.get("RUBRIC_DEBUG"):
+                raise
+            from rubric.problems import Location, problem
+
+            found = problem("internal-error", Location(), kind=type(exc).__name__,
+                            detail=str(exc)[:300])
+            finish(Report([found]), as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
 

@@ -25,6 +25,7 @@ def ingest(paths: tuple[Path, ...], cycle: str | None, db_path: Path | None,
     from rubric.cycles.history import open_history
     from rubric.cycles.ingest import ingest_returns
     from rubric.framework.store import FrameworkStore
+    from rubric.problems import display_path
     from rubric.read.files import require_returns
     from rubric.resources import history_path
 
@@ -41,7 +42,8 @@ def ingest(paths: tuple[Path, ...], cycle: str | None, db_path: Path | None,
     echo_problems(run.report)
     for o in run.outcomes:
         extra = f" (supersedes #{o.replaced}, kept in history)" if o.replaced else ""
-        click.echo(f"{o.path}: {o.outcome} as #{o.return_id}, {o.authority}, {o.cycle}{extra}")
+        click.echo(f"{display_path(o.path)}: {o.outcome} as #{o.return_id}, {o.authority}, "
+                   f"{o.cycle}{extra}")
     click.echo(f"{len(run.outcomes)} recorded, {len(run.refused)} refused; history in {target}",
                err=True)
     finish(run.report, echo=False)

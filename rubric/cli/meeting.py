@@ -39,6 +39,7 @@ def pack(paths: tuple[Path, ...], output: Path, meeting_date: str | None, quad_n
     """Write the meeting pack and the record workbook for the Quad's returns (PATHS)."""
     from rubric.framework.store import FrameworkStore
     from rubric.meeting.run import make_pack, meeting_day
+    from rubric.problems import display_path
 
     written = make_pack(paths, output, store=FrameworkStore.lookup(frameworks_dir),
                         quad=quad_name, quads_path=quads_file,
@@ -49,7 +50,7 @@ def pack(paths: tuple[Path, ...], output: Path, meeting_date: str | None, quad_n
             "written": [str(p) for p in written.written], "agenda": agenda})
     echo_problems(written.report, err=True)
     for path in written.written:
-        click.echo(str(path))
+        click.echo(display_path(path))
     if written.pack is not None:
         click.echo(f"agenda of {plural(agenda, 'prompt')} for "
                    f"{plural(len(written.pack.pages), 'member')}", err=True)
@@ -68,6 +69,7 @@ def record(paths: tuple[Path, ...], db_path: Path | None, frameworks_dir: Path |
     record supersedes the old one, which stays in the history)."""
     from rubric.framework.store import FrameworkStore
     from rubric.meeting.run import record_meetings
+    from rubric.problems import display_path
     from rubric.resources import history_path
 
     target = history_path(db_path)
@@ -80,11 +82,13 @@ def record(paths: tuple[Path, ...], db_path: Path | None, frameworks_dir: Path |
             r = result.record
             extra = f" (supersedes #{stored.replaced}, kept in history)" if stored.replaced else ""
             echo_problems(stored.report)
-            click.echo(f"{result.path}: {stored.outcome} as #{stored.record_id}, {r.quad}, "
+            click.echo(f"{display_path(result.path)}: {stored.outcome} as #{stored.record_id}, "
+                       f"{r.quad}, "
                        f"{r.cycle}: {plural(len(r.validations), 'view')}, "
                        f"{plural(len(r.actions), 'action')}{extra}")
         else:
-            click.echo(f"{result.path}: REFUSED ({plural(len(result.report.errors), 'error')})")
+            errors = plural(len(result.report.errors), "error")
+            click.echo(f"{display_path(result.path)}: REFUSED ({errors})")
     finish(run.report, echo=False)
 
 

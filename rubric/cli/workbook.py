@@ -69,6 +69,7 @@ def template(framework: str, authorities: tuple[str, ...], quad_name: str | None
     """Generate the workbook(s) authorities fill in, from FRAMEWORK (an id such as hgioea,
     id@version, or a path)."""
     from rubric.cycles.cycle import current_cycle
+    from rubric.problems import display_path
     from rubric.template.targets import make_templates
 
     model, store = load_named_framework(framework, frameworks_dir)
@@ -81,7 +82,7 @@ def template(framework: str, authorities: tuple[str, ...], quad_name: str | None
         finish(run.report, as_json=True, payload=run.to_dict())
     echo_problems(run.report, err=True)
     for path in run.written:
-        click.echo(str(path))
+        click.echo(display_path(path))
     click.echo(f"{plural(len(run.written), 'workbook')} for {model.key}, cycle {run.cycle}",
                err=True)
 
@@ -124,6 +125,8 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | N
 
 def _summary(result) -> str:
     """``path: valid; Fife; hgioea 1.0.0; 2 warnings`` without Python's None anywhere."""
+    from rubric.problems import display_path
+
     provenance = result.provenance
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     state = "valid" if result.valid else f"INVALID ({plural(errors, 'error')})"
@@ -134,7 +137,7 @@ def _summary(result) -> str:
         parts.append(f"{provenance['framework_id']} {provenance.get('framework_version', '')}"
                      .strip())
     parts.append(plural(warnings, "warning"))
-    return f"{result.path}: " + "; ".join(parts)
+    return f"{display_path(result.path)}: " + "; ".join(parts)
 
 
 @click.command()

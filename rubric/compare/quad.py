@@ -19,7 +19,7 @@ from rubric.compare.challenge import ChallengeSettings, Prompt, challenge_prompt
 from rubric.compare.previous import PreviousCycle
 from rubric.compare.wording import change_text, change_unit, join_names
 from rubric.framework.model import Framework
-from rubric.problems import Location, Report, problem
+from rubric.problems import Location, Report, display_path, problem
 from rubric.registry.quads import Quad
 from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores, ThemeScore, score_response
@@ -307,7 +307,8 @@ class Comparison:
         members = []
         for m in self.members:
             entry: dict[str, Any] = {
-                "code": m.code, "name": m.name, "path": m.path, "cycle": m.response.cycle,
+                "code": m.code, "name": m.name, "path": display_path(m.path),
+                "cycle": m.response.cycle,
                 "colour": self.colours[m.code], "family_group": m.family_group,
                 "completion": round(m.scores.completion, 4),
                 "evidence_coverage": round(m.scores.evidence_coverage, 4),
@@ -510,7 +511,7 @@ def compare_returns(
 def _fill_rows(comparison: Comparison) -> None:
     framework = comparison.framework
     members = comparison.members
-    paths = {m.code: m.path for m in members}
+    paths = {m.code: display_path(m.path) for m in members}  # shown in cell citations
     for theme_id, (category, indicator, theme) in framework.theme_index.items():
         comparison.themes.append(ThemeRow(
             theme_id, theme.title, indicator.id, category.id,

@@ -14,12 +14,14 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from rubric.problems import Location, Problem, Refused, display_path, problem
 from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores
 
@@ -216,7 +218,8 @@ class History:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, response.authority, cycle, response.framework_id,
                  response.framework_version, response.framework_hash, digest,
-                 str(result.path), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+                 display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
+                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
             new_id = cursor.lastrowid
             assert new_id is not None
             cursor.executemany(
@@ -301,15 +304,114 @@ class History:
             "SELECT item_kind, item_id, score FROM scores WHERE return_id = ?", (stored.id,))}
 
 
-def open_history(path: str | os.PathLike[str] | None = None) -> History:
-    """Open (creating on first use) the history at ``path``, bringing its schema up to date."""
+class HistoryError(Refused):
+    """The history database cannot be used; ``problem`` says why (a catalogued problem).
+
+    A :class:`~rubric.problems.Refused`, so every command renders it like any other refusal.
+    """
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found)
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_OUR_TABLES = {"returns", "answers", "measures", "scores"}
+
+
+def _looks_like(head: bytes) -> str:
+    if head.startswith(b"PK"):
+        return "it is a zip file, such as an Excel workbook"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is an old Office file"
+    if not head:
+        return "it is an empty file"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it holds data of an unknown kind"
+    return "it is a text file"
+
+
+def check_history_file(path: Path) -> None:
+    """Refuse a file that is not a usable rubric history, reading it only (never writing).
+
+    Raises :class:`HistoryError`; returns quietly for a rubric history this version can use
+    (or a file that does not exist yet, which :func:`open_history` creates).
+    """
+    where = Location(str(path))
+    try:
+        if not path.exists():
+            return
+        if not path.is_file():
+            raise HistoryError(problem("history-not-a-database", where, path=path,
+                                       found="it is a folder or a device"))
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        raise HistoryError(problem("file-unreadable", where,
+                                   reason=exc.strerror or str(exc))) from exc
+    if not head.startswith(_SQLITE_HEADER):
+        raise HistoryError(problem("history-not-a-database", where, path=path,
+                                   found=_looks_like(head[:16])))
+    if len(head) < 100:
+        raise HistoryError(problem("history-corrupt", where, path=path,
+                                   reason="the file is cut short"))
+    # Read-only; and when no writer is active (no -wal file), immutable too, so that not even
+    # the -shm and -wal files a WAL database makes on opening appear beside it.
+    live = Path(f"{path}-wal").exists()
+    uri = "file:" + urllib.parse.quote(os.fsencode(path.resolve())) + "?mode=ro" + \
+        ("" if live else "&immutable=1")
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=60)
+    except sqlite3.Error as exc:
+        raise HistoryError(problem("history-corrupt", where, path=path, reason=str(exc))) \
+            from exc
+    try:
+        connection.execute("PRAGMA busy_timeout = 60000")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > len(MIGRATIONS):
+            raise HistoryError(problem("history-newer-version", where, path=path,
+                                       found=version, known=len(MIGRATIONS)))
+        if (version == 0 and tables) or (version > 0 and not tables >= _OUR_TABLES):
+            raise HistoryError(problem("history-not-a-database", where, path=path,
+                                       found="it is a database of another program"))
+        verdict = connection.execute("PRAGMA quick_check").fetchall()
+        if verdict != [("ok",)]:
+            raise HistoryError(problem("history-corrupt", where, path=path,
+                                       reason="; ".join(str(r[0]) for r in verdict[:3])))
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(problem("history-corrupt", where, path=path, reason=str(exc))) \
+            from exc
+    finally:
+        connection.close()
+
+
+def open_history(path: str | os.PathLike[str] | None = None, *,
+                 create: bool = True) -> History:
+    """Open (creating on first use, unless ``create`` is false) the history at ``path``,
+    bringing its schema up to date.
+
+    A file that is not a rubric history, is damaged, or comes from a newer rubric is refused
+    with :class:`HistoryError` (its ``problem`` is catalogued) and left exactly as it was:
+    nothing is written to it, and a damaged database is never "repaired" by replacing it.
+    """
     target = Path(path) if path is not None else default_db_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(target, timeout=60, isolation_level=None)
-    connection.execute("PRAGMA busy_timeout = 60000")
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA foreign_keys = ON")
-    _migrate_schema(connection)
+    check_history_file(target)
+    if not target.exists():
+        if not create:
+            raise HistoryError(problem("history-missing", Location(str(target)), path=target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(target, timeout=60, isolation_level=None)
+        connection.execute("PRAGMA busy_timeout = 60000")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate_schema(connection)
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(problem("history-corrupt", Location(str(target)), path=target,
+                                   reason=str(exc))) from exc
     return History(connection, target)
 
 
@@ -317,9 +419,9 @@ def _migrate_schema(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise RuntimeError(f"the history database is from a newer rubric (schema "
-                               f"{version}; this rubric knows {len(MIGRATIONS)})")
+        if version > len(MIGRATIONS):  # checked before opening; a writer may have raced us
+            raise HistoryError(problem("history-newer-version", found=version,
+                                       known=len(MIGRATIONS), path="the history"))
         for step in MIGRATIONS[version:]:
             for statement in step.split(";"):
                 if statement.strip():
@@ -334,9 +436,4 @@ def _migrate_schema(connection: sqlite3.Connection) -> None:
 def open_existing_history(path: str | os.PathLike[str]) -> History:
     """The history at ``path`` for a reading command: it must exist already (reading never
     creates an empty database where the user expected their records)."""
-    from rubric.problems import Location, Refused, problem
-
-    target = Path(path)
-    if not target.is_file():
-        raise Refused(problem("history-missing", Location(str(target)), path=target))
-    return open_history(target)
+    return open_history(path, create=False)

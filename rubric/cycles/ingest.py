@@ -15,7 +15,7 @@ from rubric.cycles.cycle import check_cycle, is_cycle
 from rubric.cycles.history import History, IngestOutcome
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
-from rubric.read.returns import read_return
+from rubric.read.batch import read_many
 from rubric.scoring import score_response
 
 
@@ -36,11 +36,12 @@ class IngestRun:
 
 def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStore,
                    cycle: str | None = None) -> IngestRun:
-    """Validate each return and record it under its own cycle (checked against ``cycle``)."""
+    """Validate each return (in the guarded workers) and record it under its own cycle
+    (checked against ``cycle``)."""
     expected = check_cycle(cycle) if cycle is not None else None
     run = IngestRun()
-    for path in paths:
-        result = read_return(path, store)
+    files = list(paths)
+    for path, result in zip(files, read_many(files, store), strict=True):
         if not result.valid or result.response is None or result.framework is None:
             run.report.extend(result.report.errors)
             run.refused.append(str(path))

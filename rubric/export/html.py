@@ -23,6 +23,7 @@ from rubric.compare.challenge import KIND_TITLES, Prompt
 from rubric.compare.quad import NO_SCORE, Comparison, Member, ScoreRow
 from rubric.compare.wording import plural, signed
 from rubric.export.follow_up import follow_up_html
+from rubric.problems import display_path
 
 MARKERS = ("circle", "square", "triangle", "diamond")
 _NO_SCORE_FILL = "#eceff1"
@@ -560,7 +561,7 @@ def _prompts(c: Comparison) -> str:
 
 
 def _footer(c: Comparison) -> str:
-    files = ", ".join(f"<code>{_e(Path(m.path).name)}</code>" for m in c.members)
+    files = ", ".join(f"<code>{_e(display_path(Path(m.path).name))}</code>" for m in c.members)
     return (
         '<footer class="foot">'
         f"<p>Made by rubric {_e(__version__)} from {len(c.members)} returns ({files}) "

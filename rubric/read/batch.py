@@ -1,32 +1,40 @@
-"""Reading many returns: in worker processes when it pays, streamed in input order.
+"""Reading many returns: in warm, limited worker processes, streamed in input order.
 
-A national run reads 32 returns, school-level use of the same engine thousands. Results are
-yielded one by one, so a caller that prints and forgets keeps memory flat however many files it
-reads. Workers send back results without the framework (the parent has it), to keep pickling
-cheap. Small batches stay in this process: starting workers costs more than it saves below a
-few dozen files.
+A national run reads 32 returns, school-level use of the same engine thousands. Every return is
+read in a worker process with memory and time limits (:mod:`rubric.read.sandbox`), for one file as
+for thousands, so a workbook that makes the native reader abort costs that file a coded problem
+and the batch goes on: :func:`read_many` is the guarded way to read untrusted returns.
+(:func:`rubric.read.returns.read_return` reads in the calling process: the safety gate still runs,
+but nothing contains a native crash; use it for files you trust, or from inside a worker.)
+Results are yielded one by one, so a caller that prints and forgets keeps memory flat however
+many files it reads. Workers send back results without the framework, except the first result
+of each framework in a call, to keep pickling cheap.
 """
+
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
+import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
+from rubric.problems import Problem, Report
 from rubric.read.returns import read_return
+from rubric.read.sandbox import DEFAULT_LIMITS, WorkerLimits, run_guarded
 from rubric.response import ReadResult
 from rubric.scoring import Scores
 
 T = TypeVar("T")
 
-FILES_PER_WORKER = 25  # below this many files per worker, one process is faster
-
-_worker_store: FrameworkStore | None = None
-_worker_work: Callable[[ReadResult], object] | None = None
+FILES_PER_WORKER = 25  # below this many files per worker, one worker is faster
+_worker_stores: dict[tuple[str, ...], FrameworkStore] = {}
+_sent: set[tuple[str, tuple[str, ...], str, str]] = set()  # (call, dirs, id, version) sent
+_sent: set[tuple[str, str, str, str]] = set()  # (call, directory, id, version) sent back
 
 
 def default_jobs() -> int:
@@ -34,7 +42,7 @@ def default_jobs() -> int:
 
 
 def effective_jobs(jobs: int | None, files: int) -> int:
-    """Workers worth starting for ``files`` files with at most ``jobs`` (default: CPUs)."""
+    """Workers worth using for ``files`` files with at most ``jobs`` (default: CPUs)."""
     wanted = jobs if jobs and jobs > 0 else default_jobs()
     return max(1, min(wanted, files // FILES_PER_WORKER))
 
@@ -61,40 +69,55 @@ def with_scores(result: ReadResult) -> tuple[ReadResult, Scores | None]:
     return report_only(result), scores
 
 
-def _init_worker(directories: tuple[str, ...], work: Callable[[ReadResult], object]) -> None:
-    global _worker_store, _worker_work
-    _worker_store = FrameworkStore(*directories)
-    _worker_work = work
+def _read_in_worker(call: str, directories: tuple[str, ...],
+                    work: Callable[[ReadResult], object], path: str) -> object:
+    """One file, in a worker: read, apply ``work``; the first whole result of each framework
+    in a call carries the framework, so the parent need not load it again."""
+    store = _worker_stores.get(directories)
+    if store is None:
+        store = _worker_stores[directories] = FrameworkStore(*directories)
+    result = read_return(path, store)
+    framework = result.framework
+    output = work(result)
+    if work is whole and framework is not None and isinstance(output, ReadResult):
+        key = (call, directories, framework.id, framework.version)
+        if key not in _sent:
+            if len(_sent) > 1000:
+                _sent.clear()
+            _sent.add(key)
+            output.framework = framework
+    return output
 
 
-def _read_in_worker(path: str) -> object:
-    assert _worker_store is not None and _worker_work is not None
-    return _worker_work(read_return(path, _worker_store))
+def _crashed(work: Callable[[ReadResult], Any], path: str, found: Problem) -> Any:
+    """A file whose reader died: a result that says so, shaped by ``work`` as usual."""
+    return work(ReadResult(path, report=Report([found])))
 
 
 def read_many(paths: list[Path], store: FrameworkStore, *, jobs: int | None = None,
               work: Callable[[ReadResult], T] = whole,  # type: ignore[assignment]
-              on_done: Callable[[int], None] | None = None) -> Iterator[T]:
-    """Read and validate ``paths`` and apply ``work`` (a module-level function, so workers can
-    run it) to each result; yield its outputs in input order as they are ready."""
+              on_done: Callable[[int], None] | None = None,
+              limits: WorkerLimits = DEFAULT_LIMITS) -> Iterator[T]:
+    """Read and validate ``paths`` in limited workers and apply ``work`` (a module-level
+    function, so workers can run it; it must also accept a result without a response, as it is
+    applied in this process to a file whose worker died) to each result; yield its outputs in
+    input order as they are ready."""
     workers = effective_jobs(jobs, len(paths))
-    if workers == 1:
-        for done, path in enumerate(paths, start=1):
-            result = read_return(path, store)
-            yield result if work is whole else work(result)  # type: ignore[misc]
-            if on_done:
-                on_done(done)
-        return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(tuple(map(str, store.directories)), work)) as pool:
-        chunk = max(1, min(16, len(paths) // (workers * 4)))
-        for done, output in enumerate(pool.map(_read_in_worker, map(str, paths),
-                                               chunksize=chunk), start=1):
-            if isinstance(output, ReadResult) and output.response is not None:
-                loaded = store.get(output.response.framework_id,
-                                   output.response.framework_version)
-                output.framework = loaded.framework if loaded else None
-            yield output  # type: ignore[misc]
-            if on_done:
-                on_done(done)
+    chunk = max(1, min(16, len(paths) // (workers * 4)))
+    task = functools.partial(_read_in_worker, uuid.uuid4().hex,
+                             tuple(map(str, store.directories)), work)
+    frameworks: dict[tuple[str, str], Framework | None] = {}
+    outputs = run_guarded(task, [os.fspath(p) for p in paths], workers=workers, chunk=chunk,
+                          limits=limits, crashed=functools.partial(_crashed, work))
+    for done, output in enumerate(outputs, start=1):
+        if work is whole and isinstance(output, ReadResult) and output.response is not None:
+            key = (output.response.framework_id, output.response.framework_version)
+            if output.framework is not None:
+                frameworks[key] = output.framework
+            elif key not in frameworks:
+                loaded = store.get(*key)
+                frameworks[key] = loaded.framework if loaded else None
+            output.framework = frameworks[key]
+        yield output  # type: ignore[misc]
+        if on_done:
+            on_done(done)

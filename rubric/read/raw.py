@@ -8,15 +8,21 @@ read-only is kept as a second engine so tests can prove both give the same grids
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import io
+import posixpath
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from rubric.problems import Location, Problem, problem
-from rubric.read.safety import DEFAULT_LIMITS, MAX_ROWS, ZipLimits, check_workbook_file
+from rubric.read.safety import DEFAULT_LIMITS, MAX_ROWS, Inspection, ZipLimits, inspect_workbook
+from rubric.read.sheetxml import CellMark, cell_marks
 
 Engine = Literal["calamine", "openpyxl"]
 Visibility = Literal["visible", "hidden", "veryhidden"]
+
+
+Marks = dict[tuple[int, int], CellMark]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,8 @@ class Sheet:
     name: str
     visibility: Visibility
     rows: list[list[Any]]  # from A1: rows[r][c] is cell (r + 1, c + 1); "" when empty
+    # (row, column) -> a formula or an error value there; an error value's cell reads as ""
+    marks: Marks = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +72,10 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     return trimmed
 
 
-def _read_calamine(path: Path, skip: frozenset[str]) -> list[Sheet]:
+def _read_calamine(data: bytes, skip: frozenset[str]) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in book.sheets_metadata:
         if "WorkSheet" not in str(meta.typ) or meta.name in skip:
@@ -82,10 +90,10 @@ def _read_calamine(path: Path, skip: frozenset[str]) -> list[Sheet]:
     return sheets
 
 
-def _read_openpyxl(path: Path, skip: frozenset[str]) -> list[Sheet]:
+def _read_openpyxl(data: bytes, skip: frozenset[str]) -> list[Sheet]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheets = []
         for sheet in book.worksheets:
@@ -107,19 +115,66 @@ class _TooManyRows(Exception):
         self.sheet, self.rows = sheet, rows
 
 
+def _sheet_parts(inspection: Inspection) -> dict[str, str]:
+    """Sheet name -> its part, from the workbook and its relationships (only when needed)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        book = ET.fromstring(inspection.parts["xl/workbook.xml"])
+        rels = ET.fromstring(inspection.parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target") or ""
+        part = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = part
+    found = {}
+    for element in book.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"
+                       and k != "sheetId"), None)
+        if element.get("name") and rel_id in targets:
+            found[element.get("name")] = targets[rel_id]
+    return found
+
+
+def _with_marks(sheets: list[Sheet], inspection: Inspection) -> list[Sheet]:
+    """Attach each sheet's formula and error-value cells; error cells read as "" in both
+    engines (calamine gives "", openpyxl the error's text)."""
+    if not inspection.marked_sheets:
+        return sheets
+    parts = _sheet_parts(inspection)
+    marked = []
+    for sheet in sheets:
+        data = inspection.marked_sheets.get(parts.get(sheet.name, ""))
+        marks = cell_marks(data) if data is not None else {}
+        if not marks:
+            marked.append(sheet)
+            continue
+        rows = sheet.rows
+        for (r, c), mark in marks.items():
+            if mark.kind == "error" and r < len(rows) and c < len(rows[r]):
+                rows[r][c] = ""
+        marked.append(Sheet(sheet.name, sheet.visibility, _trim(rows), marks))
+    return marked
+
+
 def read_workbook(
     path: str | Path, *, engine: Engine = "calamine", limits: ZipLimits = DEFAULT_LIMITS,
     skip: frozenset[str] = frozenset(),
 ) -> tuple[RawWorkbook | None, list[Problem]]:
     """Check ``path`` is safe, then read every worksheet's values (but those named in ``skip``);
-    never raises on bad input."""
+    never raises on bad input. The reader parses the very bytes the gate checked."""
     path = Path(path)
-    problems = check_workbook_file(path, limits)
-    if problems:
-        return None, problems
+    inspection = inspect_workbook(path, limits)
+    if inspection.problems:
+        return None, inspection.problems
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
     try:
-        sheets = reader(path, skip)
+        sheets = _with_marks(reader(inspection.data, skip), inspection)
     except _TooManyRows as exc:
         return None, [problem("sheet-too-large", Location(str(path), sheet=exc.sheet),
                               part=exc.sheet, rows=exc.rows, limit=MAX_ROWS)]

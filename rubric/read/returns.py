@@ -18,6 +18,12 @@ from rubric.problems import Location, Report, problem
 from rubric.read.raw import Engine, RawWorkbook, Sheet, read_workbook
 from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
+from rubric.xlsx.cells import CELL_LIMIT
+
+
+def _raw_text(value: Any) -> str:
+    """A continuation cell's text exactly as written: its spaces join the pieces."""
+    return value if isinstance(value, str) else _text(value)
 
 
 def _text(value: Any) -> str:
@@ -38,6 +44,7 @@ def _id(value: Any) -> str:
 MAX_PROVENANCE_CHARS = 500
 # Sheets rubric writes that never hold answers: not worth converting when reading a return.
 _NO_ANSWERS = frozenset({layout.INSTRUCTIONS_SHEET, layout.PROGRESS_SHEET, layout.LISTS_SHEET})
+CONTINUED = layout.CONTINUED  # "<id> (continued)": a row going on with a theme's texts
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
@@ -75,6 +82,15 @@ class _Reader:
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
         self.actions: dict[str, ActionUpdate] = {}
         self.action_ids: set[str] = set()  # the ids the follow-up workbook was made with
+        self.own_sheets = {layout.category_sheet_name(c).casefold()
+                           for c in framework.categories} | {layout.MEASURES_SHEET.casefold()}
+        # '(continued)' rows: (theme id, their texts as written), joined once all is read
+        self.continued: list[tuple[str, list[str]]] = []
+        self.text_columns: dict[str, list[int]] = {}  # sheet -> its theme text columns
+        # texts exactly a cell's limit long: (theme id, text key, sheet, row, column)
+        self.full_cells: list[tuple[str, str, Sheet, int, int]] = []
+        # every percentage given: (value, measure id, sheet, row, column)
+        self.percentages: list[tuple[float, str, Sheet, int, int]] = []
 
     def at(self, sheet: Sheet, row: int, column: int) -> Location:
         return Location(self.file, sheet=sheet.name, cell=layout.cell_name(row, column))
@@ -91,8 +107,24 @@ class _Reader:
             if sheet.name in layout.SUPPORT_SHEETS:
                 continue
             self._read_sheet(sheet)
+        self._join_continued()
         self._check_missing()
         self._check_answers()
+        self._check_fractions()
+        self._check_completion()
+
+    def mark(self, sheet: Sheet, r: int, c: int, value: Any) -> bool:
+        """Report a formula or error value in an answer cell; True when the value is lost."""
+        found = sheet.marks.get((r, c)) if sheet.marks else None
+        if found is None:
+            return False
+        if found.kind == "error":
+            self.add("answer-error-value", sheet, r, c, value=found.text)
+            return True
+        shown = _text(value)
+        self.add("answer-formula", sheet, r, c, formula=found.text,
+                 value=shown if len(shown) <= 60 else shown[:57] + "...")
+        return False
 
     # --- tables ------------------------------------------------------------------------------
 
@@ -112,6 +144,12 @@ class _Reader:
         if actions is not None:
             self._read_action_table(sheet, *actions)
             return
+        if sheet.name.casefold() not in self.own_sheets:
+            # Someone's own sheet (an action plan, notes): never read, whatever ids it lists.
+            self.report.add(problem("sheet-not-in-framework", Location(self.file,
+                                    sheet=sheet.name), sheet=sheet.name,
+                                    framework=self.framework.key))
+            return
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row[:3]):
                 if _id(value) in self.framework.theme_index:
@@ -125,6 +163,7 @@ class _Reader:
         text_cols = [columns.get(key, -1) for key in (*layout.THEME_TEXT_KEYS,
                                                         *layout.FOLLOW_UP_KEYS)]
         answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
+        self.text_columns[sheet.name] = text_cols
         last_known = max(columns.values())
         unknown_inside = [c for c in range(last_known) if c not in columns.values()]
         themes, indicators = self.framework.theme_index, self.framework.indicator_index
@@ -134,8 +173,17 @@ class _Reader:
             row_id = _id(row[id_col]) if id_col < width else ""
             if row_id in themes:
                 texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
+                if sheet.marks:
+                    texts = self._marked_texts(sheet, r, row, text_cols, texts)
+                for key, c in zip(layout.THEME_TEXT_KEYS, text_cols, strict=False):
+                    if 0 <= c < width and isinstance(row[c], str) and len(row[c]) == CELL_LIMIT:
+                        self.full_cells.append((row_id, key, sheet, r, c))
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
                             texts, columns, layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
+            elif row_id.endswith(CONTINUED) and row_id.removesuffix(CONTINUED) in themes:
+                texts = [_raw_text(row[c]) if 0 <= c < width else "" for c in text_cols]
+                self.continued.append((row_id.removesuffix(CONTINUED), texts))
+                self._stray_answers(sheet, r, row, [level_col])
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -148,6 +196,16 @@ class _Reader:
                 self._stray_answers(sheet, r, row, [*unknown_inside,
                                                     *range(last_known + 1, width)])
 
+    def _marked_texts(self, sheet: Sheet, r: int, row: list[Any], columns: list[int],
+                      texts: list[str]) -> list[str]:
+        """The row's texts, with a formula or error value in any of them reported (and an
+        error value read as blank)."""
+        marked = []
+        for c, text in zip(columns, texts, strict=True):
+            value = row[c] if 0 <= c < len(row) else ""
+            marked.append("" if c >= 0 and self.mark(sheet, r, c, value) else text)
+        return marked
+
     def _theme(self, sheet: Sheet, r: int, theme_id: str, raw_level: Any, texts: list[str],
                columns: dict[str, int], level_cell: str) -> None:
         if theme_id in self.first_seen:
@@ -156,6 +214,8 @@ class _Reader:
             return
         self.first_seen[theme_id] = (sheet.name, r, columns["id"])
         answer = layout.LevelAnswer()
+        if sheet.marks and self.mark(sheet, r, columns["level"], raw_level):
+            raw_level = ""
         if not layout.is_blank(raw_level):
             scale = self.framework.scale
             parsed = layout.parse_level(raw_level, scale)
@@ -201,17 +261,25 @@ class _Reader:
             self.first_seen[measure_id] = (sheet.name, r, columns["id"])
             values: dict[str, float | None] = {}
             for key in ("baseline", "current"):
-                parsed = parse_number(cell(key))
+                raw = cell(key)
+                if sheet.marks and key in columns and self.mark(sheet, r, columns[key], raw):
+                    raw = ""
+                parsed = parse_number(raw)
                 if isinstance(parsed, str):
                     self.add("measure-not-a-number", sheet, r, columns[key], value=parsed)
                     parsed = None
-                elif parsed is not None and measure.is_percent and 0 < abs(parsed) < 1:
-                    self.add("measure-looks-like-fraction", sheet, r, columns[key],
-                             id=measure_id, value=parsed)
+                elif parsed is not None and measure.is_percent:
+                    self.percentages.append((parsed, measure_id, sheet, r, columns[key]))
                 values[key] = parsed
+            notes = _text(cell("notes"))
+            if isinstance(cell("notes"), str) and len(cell("notes")) == CELL_LIMIT:
+                self.add("text-at-cell-limit", sheet, r, columns["notes"], limit=CELL_LIMIT)
+            if sheet.marks and "notes" in columns and self.mark(sheet, r, columns["notes"],
+                                                                cell("notes")):
+                notes = ""
             self.measures[measure_id] = MeasureValue(
                 id=measure_id, baseline=values["baseline"], current=values["current"],
-                notes=_text(cell("notes")),
+                notes=notes,
                 cell=layout.cell_ref(sheet.name,
                                      layout.cell_name(r, columns.get("baseline", 0))))
 
@@ -270,6 +338,29 @@ class _Reader:
                     self.report.add(problem("theme-missing", Location(
                         self.file, sheet=layout.MEASURES_SHEET), what="measure", id=measure.id))
 
+    def _join_continued(self) -> None:
+        """Texts above a cell's limit go on over '(continued)' rows (as migration and
+        comparisons write them): join them, in order and exactly, to the theme's own texts."""
+        if not self.continued:
+            return
+        joined: dict[str, list[str]] = {}
+        for theme_id, texts in self.continued:
+            if theme_id not in self.themes:
+                continue  # the theme's own row was refused: its problem is reported there
+            if theme_id not in joined:
+                sheet_name, r, _ = self.first_seen[theme_id]
+                row = next(s for s in self.book.sheets if s.name == sheet_name).rows[r]
+                joined[theme_id] = [_raw_text(row[c]) if 0 <= c < len(row) else ""
+                                    for c in self.text_columns[sheet_name]]
+            joined[theme_id] = [own + more for own, more in zip(joined[theme_id], texts,
+                                                                strict=True)]
+        keys = (*layout.THEME_TEXT_KEYS, *layout.FOLLOW_UP_KEYS)
+        for theme_id, texts in joined.items():
+            values = dict(self.themes[theme_id].__dict__)
+            values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
+                           if key != "previous_next_steps"})
+            self.themes[theme_id] = ThemeAnswer.trusted(**values)
+
     def _check_answers(self) -> None:
         not_evaluated = self.framework.scale.not_evaluated.label
         for answer in self.themes.values():
@@ -281,6 +372,44 @@ class _Reader:
             if answer.evidence and answer.level is None and answer.special is None:
                 self.report.add(problem("evidence-without-level", where, id=answer.id,
                                         not_evaluated=not_evaluated))
+        for theme_id, key, sheet_at, r, c in self.full_cells:
+            answer = self.themes.get(theme_id)
+            if answer is not None and len(getattr(answer, key)) <= CELL_LIMIT:  # not continued
+                self.add("text-at-cell-limit", sheet_at, r, c, limit=CELL_LIMIT)
+
+    def _check_fractions(self) -> None:
+        """A percentage typed as a fraction (0.7) is an error when the return's other
+        percentages are clearly on a 0-100 scale; a warning when all of them look like
+        fractions (the return may be consistently wrong, or the figures really are small)."""
+        fractions = [p for p in self.percentages if 0 < abs(p[0]) < 1]
+        if not fractions:
+            return
+        wholes = [p for p in self.percentages if abs(p[0]) > 1]
+        for value, measure_id, sheet, r, c in fractions:
+            if wholes:
+                other, _, other_sheet, other_r, other_c = wholes[0]
+                self.add("measure-fraction-among-percentages", sheet, r, c, value=value,
+                         other=other, percent=round(value * 100, 6),
+                         other_cell=f"{other_sheet.name}!{layout.cell_name(other_r, other_c)}")
+            else:
+                self.add("measure-looks-like-fraction", sheet, r, c, id=measure_id,
+                         value=value)
+
+    def _check_completion(self) -> None:
+        """Say how complete a return is when no level is chosen or it is mostly empty."""
+        total = len(self.framework.theme_index)
+        answers = [a for a in self.themes.values()
+                   if a.level is not None or a.special is not None]
+        levels = sum(a.level is not None for a in answers)
+        threshold = self.framework.scoring.min_answered_share
+        if total == 0 or (levels and len(answers) / total >= threshold):
+            return
+        scale = self.framework.scale
+        self.report.add(problem(
+            "return-incomplete", Location(self.file), answered=len(answers), total=total,
+            percent=round(100 * len(answers) / total), threshold=round(100 * threshold),
+            detail="" if levels else "; no level chosen",
+            not_applicable=scale.not_applicable.label, not_evaluated=scale.not_evaluated.label))
 
 
 def _headers(sheet: Sheet, row: int) -> set[str]:

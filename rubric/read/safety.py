@@ -3,19 +3,24 @@
 Returns arrive by email from many hands. Before python-calamine reads a file we check, cheaply and
 with bounded memory, that it is an OOXML zip of a sane size: not a legacy or encrypted OLE file,
 not macro-enabled, not a zip bomb (declared sizes and compression ratios, then an inflating pass
-that stops at the limits and verifies CRCs), no DTDs (entity expansion, external entities), and no
-sheet declaring an absurd number of rows.
+that stops at the limits and verifies CRCs), no DTDs (entity expansion, external entities), no
+part declaring an absurd number of entries (readers reserve memory for them), and no sheet
+reaching absurdly far (computed as a reader places cells: :mod:`rubric.read.sheetxml`).
+The file is read once; the reader then parses those same bytes, so it cannot change between
+the check and the read, and a path the OS gave as undecodable bytes reaches it intact.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rubric.problems import Location, Problem, problem
+from rubric.read.sheetxml import declared_count, scan_sheet
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ENTRIES = 2_000
@@ -25,17 +30,17 @@ MAX_RATIO = 100  # uncompressed / compressed, checked for entries above RATIO_FL
 RATIO_FLOOR = 2 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_CELLS = 5_000_000  # readers allocate a dense rows x columns grid: bound the product
-_PROLOG_BYTES = 64 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-# Only references that could be far away: two- or three-letter columns, or five-digit rows.
-# A return's own cells (columns A-H, rows in the hundreds) never match, so the scan is cheap.
-# (Starting with a literal lets the regex engine skip ahead: 7x faster than a leading \s; the
-# byte before each match is checked for whitespace in Python, as matches are rare.)
-_FAR_CELL = re.compile(rb'r="(?:([A-Z]{2,3})(\d{1,7})|([A-Z])(\d{5,7}))"')
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
+# Parts python-calamine (or openpyxl) parses to read a return: held to UTF-8, as Excel and
+# LibreOffice write them. Other parts (Power Query's customXml, pivot caches, themes) are only
+# checked for size and DTDs, decoded by their own encoding.
+_PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                           "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+                           "xl/styles.xml"})
+_PARSED_PREFIXES = ("xl/worksheets/",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,32 +73,65 @@ def _sniff(head: bytes) -> str:
     return "plain text (CSV or similar)"
 
 
+@dataclass(slots=True)
+class Inspection:
+    """What the gate found: its problems, and for a file that passed, the bytes it checked (so
+    the reader parses exactly those) and the parts the reader needs again."""
+
+    problems: list[Problem] = field(default_factory=list)
+    data: bytes = b""
+    parts: dict[str, bytes] = field(default_factory=dict)  # workbook.xml, its rels
+    marked_sheets: dict[str, bytes] = field(default_factory=dict)  # sheets with formulas
+
+
 def check_workbook_file(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> list[Problem]:
     """Problems that make ``path`` unsafe or impossible to read; empty when it may be parsed."""
+    return inspect_workbook(path, limits).problems
+
+
+def inspect_workbook(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> Inspection:
+    """Check ``path`` is safe to parse, reading it once; never raises on bad input."""
     where = Location(str(path))
+    found = Inspection()
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return [problem("file-unreadable", where, reason="it is not a regular file")]
+            found.problems = [problem("file-unreadable", where,
+                                      reason="it is not a regular file")]
+            return found
+        if size > limits.max_file_bytes:
+            found.problems = [problem("workbook-too-large", where, reason=f"the file is "
+                                      f"{size:,} bytes; the limit is {limits.max_file_bytes:,}")]
+            return found
         with path.open("rb") as handle:
-            head = handle.read(8)
+            data = handle.read(limits.max_file_bytes + 1)
     except FileNotFoundError:
-        return [problem("file-not-found", where)]
+        found.problems = [problem("file-not-found", where)]
+        return found
     except OSError as exc:
-        return [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
-    if size > limits.max_file_bytes:
-        return [problem("workbook-too-large", where, reason=f"the file is {size:,} bytes; the "
-                        f"limit is {limits.max_file_bytes:,}")]
+        found.problems = [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
+        return found
+    found.problems = _check_bytes(data, where, limits, found)
+    if not found.problems:
+        found.data = data
+    return found
+
+
+def _check_bytes(data: bytes, where: Location, limits: ZipLimits,
+                 found: Inspection) -> list[Problem]:
+    if len(data) > limits.max_file_bytes:
+        return [problem("workbook-too-large", where, reason=f"the file is over "
+                        f"{limits.max_file_bytes:,} bytes")]
+    head = data[:8]
     if head == _OLE_MAGIC:
-        data = path.read_bytes()
         if _ENCRYPTED in data:
             return [problem("workbook-encrypted", where)]
         return [problem("workbook-legacy-xls", where)]
     if not head.startswith(b"PK"):
-        return [problem("workbook-not-xlsx", where, found=_sniff(path.read_bytes()[:512]))]
+        return [problem("workbook-not-xlsx", where, found=_sniff(data[:512]))]
     try:
-        with zipfile.ZipFile(path) as archive:
-            return _check_archive(archive, where, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _check_archive(archive, data, where, limits, found)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         return [problem("workbook-truncated", where, reason=str(exc) or type(exc).__name__)]
     except NotImplementedError as exc:  # e.g. an unsupported compression method
@@ -102,7 +140,8 @@ def check_workbook_file(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> list[
         return [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
 
 
-def _check_archive(archive: zipfile.ZipFile, where: Location, limits: ZipLimits) -> list[Problem]:
+def _check_archive(archive: zipfile.ZipFile, raw: bytes, where: Location, limits: ZipLimits,
+                   found: Inspection) -> list[Problem]:
     entries = archive.infolist()
     names = {info.filename for info in entries}
     if len(entries) > limits.max_entries:
@@ -135,11 +174,10 @@ def _check_archive(archive: zipfile.ZipFile, where: Location, limits: ZipLimits)
         if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
             return [problem("workbook-zip-bomb", where, part=info.filename,
                             reason=f"it is compressed {ratio:,} times")]
-    raw = Path(archive.filename or "").read_bytes() if archive.filename else b""
     for info in entries:
-        found = _inflate_and_scan(archive, raw, info, where, limits)
-        if found:
-            return found
+        problems = _inflate_and_scan(archive, raw, info, where, limits, found)
+        if problems:
+            return problems
     return []
 
 
@@ -174,27 +212,47 @@ def _inflate(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo) -> byt
 
 
 def _inflate_and_scan(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo,
-                      where: Location, limits: ZipLimits) -> list[Problem]:
-    """Inflate one part within its declared size; look for DTDs in its prolog."""
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    is_sheet = info.filename.startswith("xl/worksheets/") and is_xml
+                      where: Location, limits: ZipLimits, found: Inspection) -> list[Problem]:
+    """Inflate one part within its declared size; look for DTDs, absurd declared counts and
+    (in sheets) cells far away."""
+    name = info.filename
+    is_xml = name.endswith((".xml", ".rels", ".vml"))
+    is_sheet = name.startswith("xl/worksheets/") and is_xml
     data = _inflate(archive, raw, info)
     if data is None:
-        return [problem("workbook-zip-bomb", where, part=info.filename,
+        return [problem("workbook-zip-bomb", where, part=name,
                         reason="it inflates beyond its declared size")]
     if not is_xml:
         return []
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
-        return [problem("workbook-unreadable", where, reason=f"the part {info.filename} is not "
-                        "UTF-8 XML, as Excel and LibreOffice write it")]
+        if name in _PARSED_PARTS or name.startswith(_PARSED_PREFIXES):
+            return [problem("workbook-unreadable", where, reason=f"the part {name} is not "
+                            "UTF-8 XML, as Excel and LibreOffice write it")]
+        data = _as_utf8(data)  # a part rubric never parses: only its DTDs and counts matter
     if _declares_dtd(data):
-        return [problem("workbook-xml-entities", where, part=info.filename)]
+        return [problem("workbook-xml-entities", where, part=name)]
+    count = declared_count(data)
+    if count > limits.max_cells:
+        return [problem("workbook-too-large", where, reason=f"the part {name} declares "
+                        f"{count:,} entries; rubric reads at most {limits.max_cells:,}")]
     if is_sheet:
-        rows, columns = _extent(data)
-        if rows > limits.max_rows or rows * columns > limits.max_cells:
-            return [problem("sheet-too-large", where, part=info.filename, rows=rows,
+        scan = scan_sheet(data, limits.max_rows, limits.max_cells)
+        if scan.extent.rows > limits.max_rows or scan.extent.cells > limits.max_cells:
+            return [problem("sheet-too-large", where, part=name, rows=scan.extent.rows,
                             limit=limits.max_rows)]
+        if scan.may_have_marks:
+            found.marked_sheets[name] = data
+    elif name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        found.parts[name] = data
     return []
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """A UTF-16 part (by its byte order mark, or its first characters) as UTF-8."""
+    little = data[:2] == b"\xff\xfe" or data[1:2] == b"\x00"
+    encoding = "utf-16-le" if little else "utf-16-be"
+    text = data.decode(encoding, errors="replace").lstrip("\ufeff")
+    return text.encode("utf-8")
 
 
 def _declares_dtd(data: bytes) -> bool:
@@ -215,30 +273,3 @@ def _declares_dtd(data: bytes) -> bool:
             return False
         at = close + 2 if data[close] == ord("?") else close + 3
     return False
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + (letter - 64)
-    return number
-
-
-def _extent(data: bytes) -> tuple[int, int]:
-    """The largest row and column a sheet really uses (or declares), whichever is larger.
-
-    Readers allocate a dense grid up to the furthest cell, so one stray cell at XFD40000 would
-    cost gigabytes; the declared dimension alone cannot be trusted.
-    """
-    rows = columns = 0
-    dimension = _DIMENSION.search(data[:_PROLOG_BYTES])
-    if dimension and dimension.group(2):
-        rows, columns = int(dimension.group(2)), _column_number(dimension.group(1))
-    for match in _FAR_CELL.finditer(data):
-        if match.start() == 0 or data[match.start() - 1] not in b" \t\r\n":
-            continue
-        letters, number = (match.group(1), match.group(2)) if match.group(1) else \
-            (match.group(3), match.group(4))
-        columns = max(columns, _column_number(letters))
-        rows = max(rows, int(number))
-    return rows, max(columns, 1)

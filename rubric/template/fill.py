@@ -1,7 +1,9 @@
 """Filling answers into a generated workbook, finding rows by id as the reader does.
 
-Used to build the example returns and test fixtures, and by any tool that prefills a return
-(e.g. last year's measures). Values are written as typed values; text always as text.
+Used to build the example returns and test fixtures, by migration, and by any tool that
+prefills a return (e.g. last year's measures). Values are written as typed values; text always
+as text. A theme text longer than a cell holds goes on over '(continued)' rows after the table,
+which the reader joins back in order: nothing is ever cut.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from rubric._io import atomic_output
 from rubric.xlsx import layout
-from rubric.xlsx.cells import put_number, put_text
+from rubric.xlsx.cells import CELL_LIMIT, put_number, put_text, split_text
 
 Answers = Mapping[str, Mapping[str, Any]]
 
@@ -60,15 +62,23 @@ def fill_workbook(
             continue
         header, columns = table
         pending = pending_measures if is_measures else pending_themes
+        overflow: list[tuple[int, str, dict[str, list[str]]]] = []
         for row in range(header + 1, sheet.max_row + 1):
             row_id = sheet.cell(row, columns["id"]).value
             answer = pending.pop(str(row_id), None) if row_id is not None else None
+            rest: dict[str, list[str]] = {}
             for key, value in (answer or {}).items():
                 cell = sheet.cell(row, columns[key])
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     put_number(cell, value)
+                elif isinstance(value, str) and len(value) > CELL_LIMIT and not is_measures:
+                    first, *rest[key] = split_text(value)
+                    put_text(cell, first)
                 else:
                     put_text(cell, value)
+            if rest:
+                overflow.append((row, str(row_id), rest))
+        _continue_texts(sheet, columns, overflow)
     if pending_themes or pending_measures:
         raise KeyError(f"no rows for: {sorted([*pending_themes, *pending_measures])}")
     if before_save is not None:
@@ -76,3 +86,22 @@ def fill_workbook(
     with atomic_output(target, force=force) as temporary:
         book.save(temporary)
     return Path(target)
+
+
+def _continue_texts(sheet: Any, columns: dict[str, int],
+                    overflow: list[tuple[int, str, dict[str, list[str]]]]) -> None:
+    """Rows ``<id> (continued)`` after the table, one per further piece, styled like the
+    theme's own answer cells."""
+    from copy import copy
+
+    row = sheet.max_row
+    for source, row_id, rest in overflow:
+        for part in range(max(len(pieces) for pieces in rest.values())):
+            row += 1
+            put_text(sheet.cell(row, columns["id"]), row_id + layout.CONTINUED)
+            if "title" in columns:
+                put_text(sheet.cell(row, columns["title"]), layout.CONTINUED_NOTE)
+            for key, pieces in rest.items():
+                cell = sheet.cell(row, columns[key])
+                put_text(cell, pieces[part] if part < len(pieces) else None)
+                cell._style = copy(sheet.cell(source, columns[key])._style)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.framework.model import Framework
+from rubric.framework.store import FrameworkStore
 from rubric.problems import plural
 from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
@@ -246,12 +247,12 @@ def migrate_file(path: str | os.PathLike[str], target: Framework,
     """
     from rubric._io import OutputExists
     from rubric.problems import Location, Refused, Report, problem
-    from rubric.read.returns import read_return
+    from rubric.read.batch import read_many
 
     output = Path(output)
     if output.exists() and not force:
         raise Refused(problem("output-exists", Location(str(output)), path=output))
-    result = read_return(path, store)
+    [result] = read_many([Path(path)], store or FrameworkStore())
     report = Report(list(result.report.problems))
     if not result.valid or result.response is None or result.framework is None:
         report.add(problem("migrate-invalid-return", Location(str(path)),

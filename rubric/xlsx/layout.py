@@ -54,6 +54,9 @@ FOLLOW_UP_COLUMNS: tuple[Column, ...] = (
     Column("progress", "Progress on last cycle's next steps", 46, answer=True),
 )
 ALL_THEME_COLUMNS = THEME_COLUMNS + FOLLOW_UP_COLUMNS
+# A theme text longer than a cell holds goes on over rows "<id> (continued)" after the table.
+CONTINUED = " (continued)"
+CONTINUED_NOTE = "Text above 32,767 characters continues here, in order."
 NO_PREVIOUS_STEPS = "(none recorded last cycle)"  # shown in the follow-up column; reads as empty
 THEME_ANSWER_KEYS = tuple(c.key for c in ALL_THEME_COLUMNS if c.answer)
 THEME_TEXT_KEYS = ("evidence", "strengths", "next_steps")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import random
 import re
 import shutil
@@ -40,6 +41,9 @@ EXCEL_CELL_LIMIT = 32_767
 
 EXAMPLES = ROOT / "responses" / "examples"
 OUTCOMES_PART = "xl/worksheets/sheet3.xml"  # "1 Outcomes" in a demo return
+MEASURES_PART = "xl/worksheets/sheet5.xml"  # "Measures" in a demo return
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+STYLES_PART = "xl/styles.xml"
 PROVENANCE_PART = "xl/worksheets/sheet7.xml"  # "_rubric" in a demo return
 WORKBOOK_PART = "xl/workbook.xml"
 CONTENT_TYPES_PART = "[Content_Types].xml"
@@ -225,6 +229,15 @@ def _in_part(part: str, change: Callable[[bytes], bytes]) -> Builder:
     def edit(parts: dict[str, bytes]) -> None:
         parts[part] = change(parts[part])
     return _parts(edit)
+
+
+def _dimension_element(new: bytes) -> Callable[[bytes], bytes]:
+    """Replace the sheet's ``<dimension .../>`` element, however the writer spaced it."""
+    def change(data: bytes) -> bytes:
+        edited, count = re.subn(rb"<dimension\b[^>]*/>", new, data, count=1)
+        assert count == 1, "fixture edit does not apply: no <dimension/> element"
+        return edited
+    return change
 
 
 def _sub(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
@@ -422,6 +435,13 @@ def _set(sheet: str, ref: str, value: Any) -> Callable[[Any], None]:
     return change
 
 
+def _then_edits(*changes: Callable[[Any], None]) -> Callable[[Any], None]:
+    def change(book: Any) -> None:
+        for each in changes:
+            each(book)
+    return change
+
+
 def _insert_rows(sheet: str, before: int, count: int) -> Callable[[Any], None]:
     return lambda book: book[sheet].insert_rows(before, count)
 
@@ -434,6 +454,76 @@ def _store(edit: Callable[[str], str]) -> Builder:
         target = store / "demo" / "1.0.0.yaml"
         target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
         return _demo(tmp)
+    return build
+
+
+# --- cells a reader places where the old extent check did not look ----------------------------
+
+def _rows_without_references(count: int) -> bytes:
+    """Rows and cells with no r="..." at all: a reader places them one after the other."""
+    return b"<row><c><v>1</v></c></row>" * count
+
+
+def _wide_row_without_references(cells: int, then_row: int) -> bytes:
+    return (b'<row r="9">' + b"<c><v>1</v></c>" * cells + b"</row>"
+            + b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (then_row, then_row))
+
+
+def _shared_strings(attributes: bytes) -> Callable[[dict[str, bytes]], None]:
+    """A shared-string table declaring a huge number of entries (readers reserve for it)."""
+    table = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+             b'.org/spreadsheetml/2006/main" ' + attributes + b"><si><t>x</t></si></sst>")
+    return _add_parts({SHARED_STRINGS_PART: table})
+
+
+def _utf16_part(name: str, body: str, encoding: str = "utf-16",
+                declaration: str = '<?xml version="1.0" encoding="utf-16"?>'
+                ) -> Callable[[dict[str, bytes]], None]:
+    """A part rubric never parses written as UTF-16, as Excel writes Power Query data."""
+    return _add_parts({name: (declaration + body).encode(encoding)})
+
+
+_MASHUP = ('<DataMashup xmlns="http://schemas.microsoft.com/DataMashup">'
+           "AAAAAEUDAABQSwMEFAACAAgA</DataMashup>")
+_PIVOT = ('<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+          'main" refreshOnLoad="1" recordCount="4"><cacheSource type="worksheet"/>'
+          "</pivotCacheDefinition>")
+
+
+def _own_sheet(title: str, rows: list[list[Any]], state: str = "visible"
+               ) -> Callable[[Any], None]:
+    """Someone adds a sheet of their own (an action plan, notes), maybe listing theme ids."""
+    def change(book: Any) -> None:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    return change
+
+
+def _error_cell(ref: str, value: bytes, formula: bytes = b"", quote: bytes = b'"',
+                part: str = OUTCOMES_PART) -> Builder:
+    """Cell ``ref`` holding an error value, as Excel saves '=Good' typed without an apostrophe."""
+    xml = (b'<c r="' + ref.encode() + b'" t=' + quote + b"e" + quote + b">"
+           + (b"<f>" + formula + b"</f>" if formula else b"") + b"<v>" + value + b"</v></c>")
+    return _in_part(part, _replace_cell(ref, xml))
+
+
+def _latin1_name(data_from: Builder) -> Builder:
+    """The file saved under a name that is not UTF-8 (as unzipped from a Windows attachment)."""
+    def build(tmp: Path) -> Path:
+        built = data_from(tmp)
+        raw = os.fsencode(tmp) + b"/Stirling \xe9t\xe9.xlsx"
+        with open(raw, "wb") as handle:
+            handle.write(built.read_bytes())
+        built.unlink()
+        return Path(os.fsdecode(raw))
+    return build
+
+
+def _renamed(name: str) -> Builder:
+    def build(tmp: Path) -> Path:
+        return _demo(tmp).rename(tmp / name)
     return build
 
 
@@ -649,12 +739,98 @@ WORKBOOKS: list[Case] = [
     Case("formula-real-cell", _in_part(OUTCOMES_PART, _replace_cell(
         "F6", b'<c r="F6" t="str"><f>CONCAT("Evidence from ","a formula")</f>'
               b"<v>Evidence from a formula</v></c>")),
-         VALID, payload="Evidence from a formula", formula=True),
+         VALID_WITH_WARNINGS, payload="Evidence from a formula", formula=True),
     Case("formula-real-cell-no-value", _in_part(OUTCOMES_PART, _replace_cell(
         "F6", b'<c r="F6"><f>HYPERLINK("http://x","y")</f></c>')),
          VALID_WITH_WARNINGS, formula=True),
     Case("hgioea-formula-dde", _answer("1.1.1", "evidence", DDE, base="hgioea"), VALID,
          framework="hgioea", payload=DDE, formula=True),
+    # --- far cells written as a reader accepts them (quoting, spacing, case, prefixes, none)
+    Case("far-cell-single-quotes", _in_part(OUTCOMES_PART, _extra_rows(
+        b"<row r='40000'><c r='XFD40000'><v>1</v></c></row>")), _codes("sheet-too-large")),
+    Case("far-cell-spaced-attribute", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<row r = "40000"><c r =  "XFD40000" ><v>1</v></c></row>')), _codes("sheet-too-large")),
+    Case("far-cell-lower-case", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<row r="40000"><c r="xfd40000"><v>1</v></c></row>')), _codes("sheet-too-large")),
+    Case("far-cell-tab-and-newline", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<row\tr="40000"><c\n\tr="XfD40000"\n><v>1</v></c></row>')),
+         _codes("sheet-too-large")),
+    Case("far-cell-prefixed-elements", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<x:row r="40000"><x:c r="XFD40000"><x:v>1</x:v></x:c></x:row>')),
+         _codes("sheet-too-large")),
+    Case("far-cell-ten-digit-row", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<row r="2000000000"><c r="A2000000000"><v>1</v></c></row>')),
+         _codes("sheet-too-large")),
+    Case("rows-without-references", _in_part(OUTCOMES_PART, _extra_rows(
+        _rows_without_references(MAX_ROWS + 5_000))), _codes("sheet-too-large")),
+    Case("far-row-cell-without-reference", _in_part(OUTCOMES_PART, _extra_rows(
+        b'<row r="60000"><c><v>1</v></c></row>')), _codes("sheet-too-large")),
+    Case("wide-row-cells-without-references", _in_part(OUTCOMES_PART, _extra_rows(
+        _wide_row_without_references(16_000, 400))), _codes("sheet-too-large")),
+    Case("dimension-whole-sheet-single-quotes", _in_part(OUTCOMES_PART, _dimension_element(
+        b"<dimension ref='A1:XFD1048576'/>")),
+         _codes("sheet-too-large")),
+    Case("dimension-whole-sheet-lower-case", _in_part(OUTCOMES_PART, _dimension_element(
+        b'<dimension  ref = "a1:xfd1048576" />')),
+         _codes("sheet-too-large")),
+    # --- declared counts a reader reserves memory for
+    Case("shared-strings-two-billion", _parts(_shared_strings(
+        b'count="2000000000" uniqueCount="2000000000"')), _codes("workbook-too-large")),
+    Case("shared-strings-count-single-quotes", _parts(_shared_strings(
+        b"uniqueCount = '2000000000'")), _codes("workbook-too-large")),
+    Case("shared-strings-count-huge-digits", _parts(_shared_strings(
+        b'uniqueCount="' + b"9" * 40 + b'"')), _codes("workbook-too-large")),
+    Case("styles-count-huge", _in_part(STYLES_PART, _sub(b'<cellXfs count="18">',
+                                                         b'<cellXfs count="900000000">')),
+         _codes("workbook-too-large")),
+    # --- parts rubric never parses, in Excel's UTF-16 (Power Query, pivot caches)
+    Case("customxml-utf16-power-query", _parts(_utf16_part("customXml/item1.xml", _MASHUP)),
+         VALID),
+    Case("customxml-utf16-big-endian", _parts(_utf16_part("customXml/item2.xml", _MASHUP,
+                                                          "utf-16-be")), VALID),
+    Case("pivot-cache-utf16-without-bom", _parts(_utf16_part(
+        "xl/pivotCache/pivotCacheDefinition1.xml", _PIVOT, "utf-16-le")), VALID),
+    Case("customxml-utf16-with-entities", _parts(_utf16_part(
+        "customXml/item1.xml", _LAUGHS.decode() + _MASHUP.replace("AAAA", "&lol9;"))),
+         _codes("workbook-xml-entities")),
+    Case("customxml-utf16-declared-count-huge", _parts(_utf16_part(
+        "customXml/item1.xml", _PIVOT.replace('recordCount="4"', 'count="999999999"'))),
+         _codes("workbook-too-large")),
+    # --- sheets of the authority's own
+    Case("own-sheet-listing-theme-ids", _edit(_own_sheet("Action plan", [
+        ["Theme", "Action", "Lead"], ["1.1.1", "Share tracking data", "QIO"],
+        ["2.1.1", "Revisit the vision", "Head of service"]])), VALID_WITH_WARNINGS),
+    Case("own-sheet-notes-hidden", _edit(_own_sheet("notes", [["Ask about 1.1.2 and 2.1.2"]],
+                                                    "hidden")), VALID_WITH_WARNINGS),
+    Case("own-sheet-ids-in-column-c", _edit(_own_sheet("Plan 2026", [
+        [None, None, "1.1.1"], [None, None, "1.1.2"]])), VALID_WITH_WARNINGS),
+    # --- error values and formulas in answer cells
+    Case("level-error-na", _error_cell("E6", b"#N/A"), _codes("answer-error-value")),
+    Case("level-error-name-typed-formula", _error_cell("E7", b"#NAME?", b"Good"),
+         _codes("answer-error-value")),
+    Case("level-error-single-quotes", _error_cell("E6", b"#VALUE!", quote=b"'"),
+         _codes("answer-error-value")),
+    Case("evidence-error-name", _error_cell("F6", b"#NAME?", b"we_did_well"),
+         _codes("answer-error-value")),
+    Case("measure-error-div0", _error_cell("G5", b"#DIV/0!", b"A1/0", part=MEASURES_PART),
+         _codes("answer-error-value")),
+    Case("level-formula-with-result", _in_part(OUTCOMES_PART, _replace_cell(
+        "E6", b'<c r="E6"><f>2+3</f><v>5</v></c>')), VALID_WITH_WARNINGS),
+    # --- measures and texts
+    Case("measure-fraction-among-percentages", _edit(_set(layout.MEASURES_SHEET, "G5", 0.941)),
+         _codes("measure-fraction-among-percentages")),
+    Case("measure-all-fractions", _edit(_then_edits(_set(layout.MEASURES_SHEET, "F5", 0.925),
+                                                    _set(layout.MEASURES_SHEET, "G5", 0.941))),
+         VALID_WITH_WARNINGS),
+    Case("evidence-exactly-cell-limit", _answer("1.1.1", "evidence", "y" * EXCEL_CELL_LIMIT),
+         VALID_WITH_WARNINGS),
+    Case("no-level-chosen", _edit(_then_edits(*(_set(sheet, ref, None) for sheet, ref in (
+        ("1 Outcomes", "E6"), ("1 Outcomes", "E7"), ("2 Leadership", "E6"),
+        ("2 Leadership", "E7"))))), VALID_WITH_WARNINGS),
+    # --- file names
+    Case("file-name-not-utf8", _latin1_name(_demo), VALID),
+    Case("file-name-not-utf8-hgioea", _latin1_name(_hgioea), VALID, framework="hgioea"),
+    Case("file-extension-upper-case", _renamed("Stirling.XLSX"), VALID),
 ]
 
 

@@ -1,0 +1,265 @@
+"""Reading untrusted workbooks in warm worker processes with memory and time limits.
+
+The safety gate refuses every crafted workbook we know of before a native reader sees it, but
+python-calamine is Rust: whatever slips past the gate and makes it allocate too much does not
+raise, it aborts the process. So returns are read in worker processes whose address space and
+processor time are limited (``RLIMIT_AS`` / ``RLIMIT_CPU``, set when each worker starts and
+renewed per task): a worker that dies costs only the file it was reading a coded problem
+(``workbook-too-large`` or ``workbook-unreadable``), the pool is started again, and the batch
+(or the service's other requests) goes on. Workers stay warm between calls, so the cost per
+return is a round trip through a pipe, not a process start.
+
+When a worker dies, every file it (or its siblings) had in hand is read again, one at a time, in
+a fresh limited process: the files that were only unlucky get their real results, and the one
+that kills its reader again is the one reported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from rubric.problems import Location, problem
+
+WORKER_MEMORY = 1024**3  # address space a worker may add to what it has when it starts
+WORKER_CPU_SECONDS = 30  # processor time per file (a return takes milliseconds)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLimits:
+    """What one worker may use while it reads a file."""
+
+    memory_bytes: int = WORKER_MEMORY
+    cpu_seconds: int = WORKER_CPU_SECONDS
+
+    def describe_memory(self) -> str:
+        return f"{self.memory_bytes / 1024**3:g} GiB" if self.memory_bytes >= 1024**3 \
+            else f"{self.memory_bytes / 1024**2:g} MiB"
+
+
+DEFAULT_LIMITS = WorkerLimits()
+
+Task = Callable[[str], Any]  # path -> output, a module-level function (workers import it)
+
+
+# --- inside a worker ---------------------------------------------------------------------------
+
+def _address_space() -> int:
+    """This process's current address space in bytes (Linux; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit(kind: int, soft: int) -> None:
+    import resource
+
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(kind, (soft, hard))
+
+
+def _cpu_used() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _start_worker(limits: WorkerLimits) -> None:
+    """Worker initializer: bound memory and time; native readers' last words go nowhere (a
+    Rust abort prints 'memory allocation of ... failed', which means nothing to a reader of
+    rubric's output: the parent reports the file instead)."""
+    try:
+        import resource
+
+        _limit(resource.RLIMIT_AS, _address_space() + limits.memory_bytes)
+        _limit(resource.RLIMIT_CPU, int(_cpu_used()) + limits.cpu_seconds)
+    except (ImportError, ValueError, OSError):  # no resource limits here (e.g. Windows)
+        pass
+    import faulthandler
+
+    faulthandler.disable()  # (pytest and python -X faulthandler enable it: nothing to add)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+_worker_limits = DEFAULT_LIMITS
+
+
+def _init(limits: WorkerLimits) -> None:
+    global _worker_limits
+    _worker_limits = limits
+    _start_worker(limits)
+
+
+def _run_chunk(task: Task, paths: list[str]) -> list[Any]:
+    outputs = []
+    for path in paths:
+        try:  # each file gets the full processor budget, however many came before it
+            import resource
+
+            _limit(resource.RLIMIT_CPU, int(_cpu_used()) + _worker_limits.cpu_seconds)
+        except (ImportError, ValueError, OSError):
+            pass
+        outputs.append(task(path))
+    return outputs
+
+
+def _run_alone(connection: Any, task: Task, path: str, limits: WorkerLimits) -> None:
+    _init(limits)
+    try:
+        connection.send((True, task(path)))
+    except BaseException as exc:  # a bug, not bad input: the parent re-raises it
+        connection.send((False, exc))
+    finally:
+        connection.close()
+
+
+# --- in the parent -----------------------------------------------------------------------------
+
+def _context() -> Any:
+    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+
+
+def crash_problem(path: str, exitcode: int | None, limits: WorkerLimits) -> Any:
+    """The coded problem for a file whose reader died with ``exitcode``."""
+    where = Location(path)
+    if exitcode == -getattr(signal, "SIGXCPU", 24):
+        return problem("workbook-too-large", where, reason=f"reading it took more than "
+                       f"{limits.cpu_seconds} s of processor time (the reader was stopped)")
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+        return problem("workbook-too-large", where, reason=f"reading it needed more than the "
+                       f"{limits.describe_memory()} of memory a reader may use (the reader was "
+                       "stopped)")
+    return problem("workbook-unreadable", where, reason=f"the reader stopped on it (exit code "
+                   f"{exitcode}); other files were not affected")
+
+
+def run_alone(task: Task, path: str, limits: WorkerLimits = DEFAULT_LIMITS) -> tuple[bool, Any]:
+    """Run ``task(path)`` in a fresh limited process: (True, output) or (False, exit code)."""
+    context = _context()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_run_alone, args=(send, task, path, limits), daemon=True)
+    process.start()
+    send.close()
+    try:
+        ok, output = receive.recv()
+    except (EOFError, OSError):
+        ok, output = None, None
+    finally:
+        receive.close()
+        process.join()
+    if ok is None:
+        return False, process.exitcode
+    if not ok:
+        raise output
+    return True, output
+
+
+class WarmPool:
+    """Limited worker processes kept between calls; started again after one dies."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._size = 0
+        self._limits = DEFAULT_LIMITS
+        self.restarts = 0  # how often a dead worker made the pool start again
+
+    def executor(self, workers: int, limits: WorkerLimits) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or workers > self._size or limits != self._limits:
+                self._shutdown()
+                self._executor = ProcessPoolExecutor(workers, mp_context=_context(),
+                                                     initializer=_init, initargs=(limits,))
+                self._size, self._limits = workers, limits
+            return self._executor
+
+    def broken(self, executor: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is executor:
+                self._shutdown()
+                self.restarts += 1
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor, self._size = None, 0
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._shutdown()
+
+
+POOL = WarmPool()
+
+
+def shutdown_workers() -> None:
+    """Stop the warm workers (they are started again when next needed)."""
+    POOL.shutdown()
+
+
+def run_guarded(task: Task, paths: Sequence[str], *, workers: int = 1, chunk: int = 1,
+                limits: WorkerLimits = DEFAULT_LIMITS,
+                crashed: Callable[[str, Any], Any]) -> Iterator[Any]:
+    """``task(path)`` for every path, in warm limited workers, yielded in input order.
+
+    A file whose worker dies yields ``crashed(path, problem)`` instead; the other files are
+    read as if nothing had happened.
+    """
+    chunks = [list(paths[i:i + chunk]) for i in range(0, len(paths), max(1, chunk))]
+    window = max(2, workers * 2)
+    pending: deque[tuple[list[str], Future[list[Any]] | None]] = deque()
+    feed = iter(chunks)
+    executor = POOL.executor(workers, limits)
+
+    def submit(items: list[str]) -> None:
+        nonlocal executor
+        try:
+            pending.append((items, executor.submit(_run_chunk, task, items)))
+        except (BrokenProcessPool, RuntimeError):
+            POOL.broken(executor)
+            executor = POOL.executor(workers, limits)
+            pending.append((items, executor.submit(_run_chunk, task, items)))
+
+    for items in itertools.islice(feed, window):
+        submit(items)
+    while pending:
+        items, future = pending.popleft()
+        assert future is not None
+        try:
+            outputs = future.result()
+        except BrokenProcessPool:
+            POOL.broken(executor)
+            # every chunk in flight failed with it: read each of their files alone
+            suspects = [items, *[other for other, _ in pending]]
+            pending.clear()
+            for group in suspects:
+                for path in group:
+                    ok, output = run_alone(task, path, limits)
+                    yield output if ok else crashed(path, crash_problem(path, output, limits))
+            executor = POOL.executor(workers, limits)
+            for more in itertools.islice(feed, window):
+                submit(more)
+            continue
+        yield from outputs
+        for more in itertools.islice(feed, 1):
+            submit(more)
