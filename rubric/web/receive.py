@@ -54,6 +54,9 @@ class LimitedUploadHandler(FileUploadHandler):
         self._digest = hashlib.sha256()
         self._size = 0
         self._limit = config.max_upload_bytes
+        if not hasattr(self.request, "rubric_received"):
+            self.request.rubric_received = []
+        self.request.rubric_received.append(self._path)  # removed after the response if kept
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self._size += len(raw_data)
@@ -97,9 +100,9 @@ class RefuseOversizedBodies:
         try:
             return self.get_response(request)
         finally:
-            # A received file the view did not keep (refused, failed) is not left behind.
+            # A received file the view did not keep (refused, failed) is not left behind;
+            # kept files were renamed into the store already.
             for received in (request.__dict__.get("_files") or {}).values():
-                path = getattr(received, "path", None)
-                if path is not None:
-                    received.close()
-                    Path(path).unlink(missing_ok=True)
+                received.close()
+            for path in getattr(request, "rubric_received", ()):
+                Path(path).unlink(missing_ok=True)

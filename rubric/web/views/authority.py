@@ -108,9 +108,9 @@ def upload(request: HttpRequest) -> Page:
 
     config = current()
     user = request.user
+    received = request.FILES.get("file")  # parses the body, through the limited handler
     if getattr(request, "rubric_upload_refused", None):
         raise Stop("upload-too-large", 413, limit=size_text(config.max_upload_bytes))
-    received = request.FILES.get("file")
     if received is None or not hasattr(received, "digest"):
         raise Stop("upload-missing", 400)
     path = blobs.adopt(config.blobs, received.path, received.digest)
