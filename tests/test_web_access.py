@@ -193,3 +193,23 @@ def test_a_quad_lead_leads_only_their_own_quads(web) -> None:
     assert {q["name"] for q in everyone} >= {"FG1 Quad A", "FG4 Quad B", "Example Quad"}
     # the national lead reads the dashboards but does not act for a Quad
     assert web.client("national").post("/api/quads/example-quad/compare").status_code == 403
+
+
+def test_unknown_objects_bad_dates_and_unreleasable_comparisons(web) -> None:
+    from rubric.web.models import Account, ComparisonRecord
+
+    lead = web.client("quad-lead")
+    missing = lead.get("/api/uploads/999999")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "not-found"
+    assert lead.get("/quads/no-such-quad/").status_code == 404
+    bad = lead.post("/api/quads/example-quad/deadline", {"due": "31/03/2026"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "date-invalid"
+    good = lead.post("/api/quads/example-quad/deadline", {"due": "2026-03-31"})
+    assert good.status_code == 200
+    assert lead.get("/api/quads/example-quad/").json()["deadline"] == "2026-03-31"
+    broken = ComparisonRecord.objects.create(
+        quad="Example Quad", cycle="2025-26", created_by=Account.objects.get(
+            username="quad-lead"), errors=[{"code": "compare-too-few"}])
+    refused = lead.post(f"/api/comparisons/{broken.id}/release")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == "comparison-has-problems"

@@ -132,6 +132,11 @@ def test_password_rules_and_unknown_names_are_refused_when_adding_accounts(web) 
         with pytest.raises(Refused) as refused:
             add_account(**options)
         assert refused.value.problem.code == code
+    from rubric.web.accounts import find_account
+
+    with pytest.raises(Refused) as refused:
+        find_account("nobody")
+    assert refused.value.problem.code == "account-unknown"
 
 
 def test_uploads_over_the_limits_are_refused_before_they_are_read(web) -> None:
