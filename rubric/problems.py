@@ -9,6 +9,7 @@ context of the case, and its hint says how to fix it.
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,12 +57,14 @@ _define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
 _define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
         "hold them.", usage=True)
 _define("options-conflict", E, "{reason}", "{hint}", usage=True)
+_define("date-invalid", E, "{value!r} is not a date", "Write a date as YYYY-MM-DD, e.g. "
+        "2026-11-12.", usage=True)
 _define("cycle-invalid", E, "{value!r} is not a cycle", "Write a cycle as the school year it "
         "covers, e.g. 2025-26 (two consecutive years).", usage=True)
 
 # --- names: frameworks, authorities, Quads ---------------------------------------------------
 _define("framework-not-found", E, "no framework {spec!r} ({searched})", "{known}", usage=True)
-_define("framework-has-errors", E, "the framework {path} has {errors} error(s) (listed above)",
+_define("framework-has-errors", E, "the framework {path} has {errors:plural:error} (listed above)",
         "Run 'rubric framework lint {path}' and fix them first.")
 _define("authority-unknown", E, "{name!r} is not one of the 32 education authorities",
         "{suggestion}", usage=True)
@@ -122,7 +125,7 @@ _define("measure-unknown", E, "theme {id!r} links the measure {measure!r}, which
         "defined", "Define it under 'measures:' or fix the id.")
 _define("measure-indicator-unknown", E, "measure {id!r} belongs to indicator {indicator!r}, "
         "which does not exist", "Use the id of an indicator in this framework.")
-_define("scale-too-short", E, "the scale has {count} level(s); at least 2 are needed",
+_define("scale-too-short", E, "the scale has {count:plural:level}; at least 2 are needed",
         "List every level of the scale with its value, label and meaning.")
 _define("scale-duplicate-value", E, "the scale value {value} is used twice",
         "Give each level its own value.")
@@ -153,7 +156,7 @@ _define("history-framework-missing", E, "the history holds returns on framework 
         "{version}, which is not available ({searched})", "Add that framework file to a folder "
         "on the lookup path (--frameworks, RUBRIC_FRAMEWORKS, ./frameworks).")
 _define("history-no-returns", E, "no returns recorded for {what} in {path}",
-        "Record them with 'rubric ingest', or check the name, code and cycle.")
+        "{known}Record returns with 'rubric ingest', or check the name, code and cycle.")
 _define("follow-up-no-previous", W, "{authority} has no return recorded for {cycle}",
         "Its follow-up column says so; ingest last cycle's return first to list its next steps.")
 _define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expected}",
@@ -198,7 +201,7 @@ _define("comparison-not-released", E, "the comparison of {quad} for {cycle} has 
         "released yet", "Your Quad lead releases it after checking it; ask them.", usage=True)
 
 # --- versions -------------------------------------------------------------------------------
-_define("migrate-invalid-return", E, "this return has {errors} error(s) and cannot be migrated "
+_define("migrate-invalid-return", E, "this return has {errors:plural:error} and cannot be migrated "
         "(listed above)", "Fix the return first: run 'rubric validate' on it.")
 _define("migrate-other-framework", E, "this is a {found} return, but {target} is framework "
         "{expected}", "Migrate to a version of the framework the return was made from.",
@@ -210,7 +213,7 @@ _define("quad-unknown-authority", E, "{name!r} is not one of the 32 authorities"
         "{suggestion}")
 _define("quad-member-twice", E, "{authority} is in Quad {quad!r} and also in {other!r} in "
         "cycle {cycle}", "An authority belongs to one Quad per cycle: remove one membership.")
-_define("quad-size", E, "Quad {quad!r} has {count} member(s); {expected} expected",
+_define("quad-size", E, "Quad {quad!r} has {count:plural:member}; {expected} expected",
         "Add or remove members, or set 'size:' on the Quad if it really differs.")
 _define("quad-lead-not-member", E, "the lead of Quad {quad!r}, {lead}, is not one of its "
         "members", "Choose the lead from the members.")
@@ -218,7 +221,7 @@ _define("quad-duplicate-name", E, "the Quad name {quad!r} is used twice in cycle
         "Give each Quad of a cycle its own name.")
 
 # --- comparisons ----------------------------------------------------------------------------
-_define("compare-invalid-return", E, "this return has {errors} error(s) and cannot be compared",
+_define("compare-invalid-return", E, "this return has {errors:plural:error} and cannot be compared",
         "Run 'rubric validate' on it and have the authority fix it first.")
 _define("compare-too-few", E, "a comparison needs at least 2 returns; {count} given",
         "Pass the returns of every member of the Quad.")
@@ -229,6 +232,15 @@ _define("compare-duplicate-authority", E, "{authority} appears twice (also in {f
         "Keep one return per authority: the latest.")
 _define("compare-not-in-quad", E, "{authority} is not a member of Quad {quad!r}",
         "Check the Quads file, or leave this return out of the comparison.")
+_define("compare-cycle-mismatch", E, "this return is for cycle {found}, but {first} is for "
+        "{expected}", "Compare the returns of one cycle; to compare across cycles on purpose, "
+        "allow mixed cycles (compare --allow-mixed-cycles) and every output will say so.")
+_define("compare-cycles-mixed", W, "this return is for cycle {found}, but {first} is for "
+        "{expected}; they are compared as asked", "Levels from different years may not be "
+        "comparable: every output of this comparison says which cycle each return is for.")
+_define("compare-low-completion", W, "{authority} answered {completion} of the themes that "
+        "apply, below the {threshold} expected", "Its scores rest on fewer answers than the "
+        "others': ask it to complete its return, or read its scores with care.")
 _define("compare-member-missing", W, "no return from {authority}, a member of Quad {quad!r}",
         "The comparison goes ahead without it; add its return when it arrives.")
 
@@ -294,6 +306,56 @@ _define("answer-outside-framework", W, "text outside the answer cells will not b
 _define("measure-looks-like-fraction", W, "measure {id!r} is a percentage but {value} looks "
         "like a fraction", "Enter percentages as numbers from 0 to 100, e.g. 95.8 not 0.958.")
 
+# --- the Quad meeting: record workbooks -------------------------------------------------------
+_define("record-table-missing", E, "no sheet holds the {what} table of this meeting record",
+        "The sheet was deleted or its header row changed; copy the answers into a freshly "
+        "generated record ('rubric meeting pack').")
+_define("record-member-unknown", E, "{value!r} is not one of the members this record was made "
+        "for ({members})", "Codes must not be edited: restore the row from a fresh record.")
+_define("record-row-missing", W, "{authority} has no row for indicator {id!r}",
+        "The row was deleted; the Quad's view of it is not recorded. Restore it from a fresh "
+        "record if it was discussed.")
+_define("record-view-unknown", E, "{value!r} is not one of the Quad's views",
+        "Choose from the dropdown: {choices}.")
+_define("record-view-missing", E, "a validated level or rationale is written but no Quad's "
+        "view is chosen", "Choose the Quad's view from the dropdown.")
+_define("record-level-missing", E, "the Quad's view is {view!r} but no validated level is given",
+        "Choose the level the Quad agrees the evidence supports.")
+_define("record-rationale-missing", E, "the Quad's view is {view!r} but no rationale is written",
+        "Say in a sentence or two what evidence led the Quad to this view.")
+_define("record-view-inconsistent", W, "the Quad's view is {view!r} but the validated level "
+        "{level} is {relation} the self-evaluated {self_score}",
+        "Check the view and the validated level agree.")
+_define("record-action-missing", E, "this action plan row has details but no action",
+        "Write the action, or clear the row.")
+_define("record-action-new-row", W, "this action has no ID (an inserted row); it was given "
+        "{id!r}", "Nothing to do, unless the row belongs to another authority: use that "
+        "authority's rows.")
+_define("record-link-unknown", E, "{value!r} is not an indicator or theme id of framework "
+        "{framework}", "Link actions to ids such as 2.1 or 2.1.3, separated by commas.")
+_define("record-date-invalid", E, "{value!r} is not a date", "Type the date as 31/03/2027 "
+        "(day/month/year) or 2027-03-31.")
+_define("record-status-unknown", E, "{value!r} is not an action status",
+        "Choose from the dropdown: {choices}.")
+_define("record-self-changed", W, "the self-evaluated score of {authority} for {id!r} reads "
+        "{found} here but {expected} in its return", "The read-only column was edited, or the "
+        "return changed after the pack was made; the return's score is kept.")
+_define("record-return-not-in-history", W, "the return of {authority} this record was made "
+        "from is not in the history", "Run 'rubric ingest' on the returns, then record again, so "
+        "the validated levels sit beside the self-evaluated ones.")
+
+# --- the Quad meeting: follow-up returns and reports -----------------------------------------
+_define("action-id-unknown", E, "the action ID {id!r} was not on this follow-up workbook when "
+        "it was made", "Action IDs must not be edited: restore the original ID from a fresh "
+        "workbook.")
+_define("action-status-unknown", E, "{value!r} is not an action status",
+        "Choose from the dropdown: {choices}.")
+_define("report-no-return", E, "the history holds no return from {authority} for {cycle}",
+        "Ingest the authority's return for that cycle with 'rubric ingest' first.")
+_define("report-no-record", W, "no meeting record for {authority} in {cycle}; the report has "
+        "no validated evaluation or action plan", "Record the Quad meeting with 'rubric meeting "
+        "record', then make the report again.")
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -347,6 +409,24 @@ class _SafeDict(dict[str, Any]):
         return "{" + key + "}"
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``3 authorities`` (with ``many`` for irregular words)."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+class _Messages(string.Formatter):
+    """``str.format`` plus ``{n:plural:error}`` and ``{n:plural:authority/authorities}``."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("plural:") and isinstance(value, int):
+            word, _, many = format_spec.removeprefix("plural:").partition("/")
+            return plural(value, word, many or None)
+        return super().format_field(value, format_spec)
+
+
+_MESSAGES = _Messages()
+
+
 def problem(code: str, location: Location | None = None, **context: Any) -> Problem:
     """Build a problem of a catalogued type; unknown codes are a programming error."""
     kind = CATALOGUE[code]
@@ -354,8 +434,8 @@ def problem(code: str, location: Location | None = None, **context: Any) -> Prob
     return Problem(
         code=code,
         severity=kind.severity,
-        message=kind.template.format_map(values),
-        hint=kind.hint.format_map(values),
+        message=_MESSAGES.vformat(kind.template, (), values),
+        hint=_MESSAGES.vformat(kind.hint, (), values),
         location=location or Location(),
     )
 

@@ -35,7 +35,7 @@ class ThemeAnswer(_Frozen):
     next_steps: str = ""
     previous_next_steps: str = ""  # follow-up workbooks: last cycle's next steps, as shown
     progress: str = ""  # follow-up workbooks: progress reported on them
-    cell: str = ""  # where the level cell is, e.g. "2 Impact on learners!E7"
+    cell: str = ""  # the level cell as Excel writes a reference, e.g. "'2 Impact on learners'!E7"
 
     @property
     def has_text(self) -> bool:
@@ -64,6 +64,17 @@ class MeasureValue(_Frozen):
     cell: str = ""
 
 
+class ActionUpdate(_Frozen):
+    """Follow-up workbooks: an action agreed last cycle, as shown, and the status reported."""
+
+    id: str
+    action: str = ""
+    due: str = ""  # as shown (ISO date), for working out whether it is overdue
+    status: str = ""  # one of the action statuses, or "" when none was chosen
+    progress: str = ""
+    cell: str = ""
+
+
 class Response(_Frozen):
     """Everything one authority returned, keyed by framework ids."""
 
@@ -78,6 +89,7 @@ class Response(_Frozen):
     migrated_from: str = ""  # "<framework id> <version>" of the return this was migrated from
     themes: dict[str, ThemeAnswer]
     measures: dict[str, MeasureValue] = {}
+    actions: dict[str, ActionUpdate] = {}  # follow-up workbooks: action id -> status reported
 
 
 @dataclass(slots=True)

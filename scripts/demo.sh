@@ -53,5 +53,31 @@ echo "== 2026-27 Quad comparison with the trend since 2025-26 and follow-up of n
   -o "$out/quad-comparison-2026-27.xlsx" --html "$out/quad-comparison-2026-27.html" --force
 "$rubric" export --cycle 2026-27 --format csv --db "$db" -o "$out/answers-2026-27.csv" --force
 echo
+echo "== The Quad meeting for 2026-27: pack (pre-reading, agenda, a page per member) and record"
+rm -rf "$out/meeting"
+"$rubric" meeting pack responses/examples/2026-27 --meeting-date 2026-11-12 -o "$out/meeting"
+echo
+echo "== The Quad fills in its record (through the record workbook's own answer cells)"
+.venv/bin/python scripts/fill_record.py "$out/meeting/record.xlsx" responses/examples/2026-27 \
+  -o "$out/meeting/record-filled.xlsx" --force
+"$rubric" meeting record "$out/meeting/record-filled.xlsx" --db "$db"
+echo
+echo "== Report for Example Authority C (HTML and Word)"
+"$rubric" report --authority "Example Authority C" --cycle 2026-27 --db "$db" \
+  -o "$out/report-c-2026-27.html" --force
+"$rubric" report --authority "Example Authority C" --cycle 2026-27 --db "$db" \
+  -o "$out/report-c-2026-27.docx" --force
+echo
+echo "== 2027-28: follow-up workbooks list the agreed actions; returns come back with statuses"
+rm -rf "$out/returns-2027-28"
+.venv/bin/python scripts/follow_up_returns.py make --db "$db" --cycle 2027-28 \
+  -o "$out/returns-2027-28" --force
+"$rubric" compare "$out/returns-2027-28" -o "$out/quad-comparison-2027-28.xlsx" \
+  --html "$out/quad-comparison-2027-28.html" --force
+.venv/bin/python scripts/follow_up_returns.py check "$out/returns-2027-28/typed.json" \
+  "$out/quad-comparison-2027-28.xlsx"
+echo
 echo "Done. Open $out/quad-comparison.xlsx and .html (2025-26), $out/quad-comparison-2026-27.xlsx"
-echo "and .html (2026-27, with Trend and Follow-up sheets); templates are in $out/templates/."
+echo "and .html (2026-27, with Trend and Follow-up sheets); templates are in $out/templates/;"
+echo "the meeting pack and record in $out/meeting/, Example Authority C's report in"
+echo "$out/report-c-2026-27.html and .docx, and 2027-28's follow-up in $out/quad-comparison-2027-28.*."

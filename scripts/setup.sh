@@ -14,6 +14,10 @@ wanted=$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
 installed=$(cat "$stamp" 2>/dev/null || true)
 if [ -z "$extra" ] && [ "$installed" != "$wanted" ]; then installed=$(cat "$stamp-test" 2>/dev/null || true); fi
 if [ "$installed" != "$wanted" ] || ! .venv/bin/python -c "import rubric" 2>/dev/null; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  # setuptools explains editable installs at length on every install: show pip only if it fails.
+  if ! log=$(.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1); then
+    printf '%s\n' "$log" >&2
+    exit 1
+  fi
   echo "$wanted" > "$stamp"
 fi

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from rubric.problems import CATALOGUE
-from tests import framework_fixtures, test_quads, test_workbook_problems
+from tests import (
+    framework_fixtures,
+    test_meeting_record,
+    test_quads,
+    test_workbook_problems,
+)
 
 # Codes whose fixture lives in a dedicated test rather than a fixture table.
 DEDICATED = {
@@ -23,6 +28,18 @@ DEDICATED = {
     "compare-not-in-quad": "test_cli_compare.py::test_compare_with_a_quad_checks_membership",
     "compare-member-missing": "test_compare.py::test_a_quad_member_without_a_return_is_a_"
                               "warning",
+    "action-id-unknown": "test_meeting_follow_up.py::test_a_tampered_action_id_or_status_is_"
+                         "refused_at_its_cell",
+    "action-status-unknown": "test_meeting_follow_up.py::test_a_tampered_action_id_or_status_"
+                             "is_refused_at_its_cell",
+    "report-no-return": "test_meeting_report.py::test_no_return_no_report",
+    "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
+    "compare-cycle-mismatch": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                              "refused_or_compared_with_a_warning",
+    "compare-cycles-mixed": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
+                            "refused_or_compared_with_a_warning",
+    "compare-low-completion": "test_compare_meeting.py::test_a_member_below_the_completion_"
+                              "threshold_gets_a_warning",
 }
 # Refusals of the commands themselves: tests/test_cli_refusals.py::COMMANDS triggers each.
 DEDICATED.update(dict.fromkeys((
@@ -30,7 +47,7 @@ DEDICATED.update(dict.fromkeys((
     "quads-file-missing", "no-input-files", "options-conflict", "cycle-invalid",
     "output-name-mismatch", "history-missing", "history-no-returns", "history-framework-missing",
     "ingest-cycle-mismatch", "ingest-cycle-unknown", "follow-up-no-previous",
-    "migrate-invalid-return", "migrate-other-framework", "diff-check-failed"),
+    "migrate-invalid-return", "migrate-other-framework", "diff-check-failed", "date-invalid"),
     "test_cli_refusals.py::test_refusal_is_coded_in_text_and_json"))
 
 # The web service's refusals (tests/test_web_*.py).
@@ -66,6 +83,7 @@ DEDICATED.update({
 
 def test_every_problem_code_has_a_fixture() -> None:
     covered = (set(framework_fixtures.EDITS) | set(test_workbook_problems.FIXTURES)
-               | set(test_quads.FIXTURES) | set(DEDICATED))
+               | set(test_quads.FIXTURES) | set(DEDICATED) | set(test_meeting_record.FIXTURES)
+               | set(test_meeting_record.STORE_FIXTURES))
     assert sorted(set(CATALOGUE) - covered) == []
     assert sorted(covered - set(CATALOGUE)) == []

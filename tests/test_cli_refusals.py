@@ -102,6 +102,8 @@ COMMANDS = {
                                              "hgioea@1.1.0", "-o", str(t / "m.xlsx")]),
     "migrate-other-framework": (2, lambda t: ["migrate", *FW, str(EXAMPLE_A), "--to",
                                               "hgios4", "-o", str(t / "m.xlsx")]),
+    "date-invalid": (2, lambda t: ["meeting", "pack", *FW, str(EXAMPLES), "--meeting-date",
+                                   "12/11/2026", "-o", str(t / "pack")]),
     "diff-check-failed": (1, lambda t: ["framework", "diff", "--check", "hgioea@1.0.0",
                                         str(_bumped_patch(t))]),
 }
@@ -186,3 +188,14 @@ def test_a_closed_pipe_ends_quietly() -> None:
 def test_trend_help_says_true_things() -> None:
     status, output = run("trend", "--help")
     assert status == 0 and "created on first use" not in output
+
+
+def test_unknown_names_get_the_closest_known_names(tmp_path: Path) -> None:
+    db = _history(tmp_path)
+    status, output = run("trend", "--authority", "Example Authority", "--db", str(db))
+    assert status == 1 and "Did you mean 'Example Authority A'" in output
+    status, output = run("template", "hgioae", "--authority", "Fife", "-o", str(tmp_path / "x"))
+    assert status == 2 and "Did you mean 'hgioea'" in output
+    status, output = run("template", str(DEMO), "--quad", "FG1 Quad", "--cycle", "2025-26",
+                         "--quads-file", str(ROOT / "quads.yaml"), "-o", str(tmp_path / "q"))
+    assert status == 2 and "'FG1 Quad A'" in output

@@ -61,6 +61,8 @@ def test_every_level_and_evidence_text_arrives_exactly(examples, example_workboo
     columns = {m.code: i for i, m in enumerate(comparison.members)}
     theme_rows = {row[0].value: row for row in themes_sheet.iter_rows(min_row=5)}
     evidence_rows = {row[0].value: row for row in evidence_sheet.iter_rows(min_row=5)}
+    other_rows = {row[0].value: row for row in
+                  book["Strengths and next steps"].iter_rows(min_row=5)}
     checked = 0
     for result in examples:
         response = result.response
@@ -69,9 +71,15 @@ def test_every_level_and_evidence_text_arrives_exactly(examples, example_workboo
             level_cell = theme_rows[theme_id][3 + columns[code]]
             if answer.level is not None:
                 assert level_cell.value == answer.level
-            block = evidence_rows[theme_id][2 + 4 * columns[code]: 6 + 4 * columns[code]]
-            assert [c.value or "" for c in block[1:]] == [
-                answer.evidence, answer.strengths, answer.next_steps]
+            level, evidence = evidence_rows[theme_id][2 + 2 * columns[code]: 4 + 2 * columns[code]]
+            row = next(t for t in comparison.themes if t.id == theme_id)
+            assert level.value == (answer.level if answer.level is not None
+                                   else row.level_text(code) or None)
+            assert (evidence.value or "") == answer.evidence
+            strengths, next_steps = other_rows[theme_id][2 + 2 * columns[code]:
+                                                         4 + 2 * columns[code]]
+            assert [strengths.value or "", next_steps.value or ""] == [
+                answer.strengths, answer.next_steps]
             checked += 1
     assert checked == 4 * 60
 
@@ -91,8 +99,8 @@ def test_formula_looking_evidence_arrives_as_text(example_workbook) -> None:
 def test_sheets_and_charts(example_workbook) -> None:
     path, _ = example_workbook
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Overview", "Heat map", "Themes", "Evidence", "Measures",
-                               "Challenge", "Charts"]
+    assert book.sheetnames == ["Overview", "Agenda", "Heat map", "Themes", "Evidence",
+                               "Strengths and next steps", "Measures", "Challenge", "Charts"]
     assert len(book["Charts"]._charts) == 2
     heat = book["Heat map"]
     assert heat.conditional_formatting and heat["C5"].number_format == "0.0"
@@ -168,14 +176,14 @@ def test_divergence_prompt(demo_comparison) -> None:
     prompt = found["1.1.1"]
     assert prompt.members[0] in {"EXA", "EXD"} and prompt.members[1] in {"EXB", "EXC"}
     assert "3 levels apart" in prompt.reason
-    assert all(": 1 Outcomes!E6" in cell for cell in prompt.cells)
+    assert all(cell.endswith(": '1 Outcomes'!E6") for cell in prompt.cells)
 
 
 def test_generous_prompt_for_thin_evidence(demo_comparison) -> None:
     comparison, _ = demo_comparison
     [prompt] = _prompts(comparison, "generous")
     assert (prompt.item, prompt.members) == ("1.1.1", ("EXD",))
-    assert "2 word(s) of evidence" in prompt.reason
+    assert "rates 6 with 2 words of evidence." in prompt.reason
 
 
 def test_shared_weakness_prompt(demo_comparison) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
@@ -13,8 +14,8 @@ import pytest
 
 from rubric._io import OutputExists
 from rubric.compare.challenge import KIND_TITLES, Prompt
-from rubric.compare.quad import Comparison, compare_returns
-from rubric.export.html import PROMPTS_PER_KIND, render_html, write_html
+from rubric.compare.quad import NO_SCORE, Comparison, compare_returns
+from rubric.export.html import render_html, write_html
 from rubric.framework.store import FrameworkStore
 from rubric.read.returns import read_return
 from rubric.response import ReadResult
@@ -105,23 +106,27 @@ def test_heat_map_prints_every_score(comparison: Comparison, page: str) -> None:
     heat = page.split('id="heatmap"')[1].split('id="charts"')[0]
     for row in comparison.indicators:
         for value in row.values.values():
-            assert (f"{value:.1f}" if value is not None else "–") in heat
+            assert (f"{value:.1f}" if value is not None else NO_SCORE) in heat
     divergent = sum(r.divergent for r in comparison.indicators + comparison.categories)
     assert heat.count("<tr class=\"divergent\">") + heat.count('"area divergent"') == divergent
 
 
-def test_prompts_grouped_and_truncated(comparison: Comparison, page: str) -> None:
-    prompts = page.split('id="prompts"')[1]
-    positions = [prompts.index(f"<h3>{title} ") for title in KIND_TITLES.values()]
+def test_agenda_leads_and_every_prompt_follows(comparison: Comparison, page: str) -> None:
+    agenda_at, members_at = page.index('id="agenda"'), page.index('id="members"')
+    prompts_at = page.index('id="prompts"')
+    assert page.index("</header>") < agenda_at < members_at < prompts_at
+    agenda = page[agenda_at:members_at]
+    assert 0 < len(comparison.agenda) < len(comparison.prompts)
+    assert agenda.count('<li class="prompt">') == len(comparison.agenda)
+    for prompt in comparison.agenda:
+        assert html.escape(prompt.question) in agenda
+    everything = page[prompts_at:]
+    positions = [everything.index(f"<h3>{title} ") for title in KIND_TITLES.values()]
     assert positions == sorted(positions)
-    for kind in KIND_TITLES:
-        count = sum(p.kind == kind for p in comparison.prompts)
-        if count > PROMPTS_PER_KIND:
-            assert f"and {count - PROMPTS_PER_KIND} more in the comparison workbook" in prompts
-    assert prompts.count('<li class="prompt">') == sum(
-        min(sum(p.kind == kind for p in comparison.prompts), PROMPTS_PER_KIND)
-        for kind in KIND_TITLES)
-    assert comparison.prompts[0].cells[0] in prompts
+    assert everything.count('<tr><td class="num">') == len(comparison.prompts)
+    for prompt in comparison.prompts:
+        assert html.escape(prompt.reason) in everything
+    assert everything.count("on the agenda</td>") == len(comparison.agenda)
 
 
 def test_deterministic(comparison: Comparison, page: str) -> None:

@@ -261,7 +261,7 @@ def _assert_refused(run: Run, case: Case, path: Path) -> None:
 
 
 def _warnings(run: Run) -> int:
-    found = re.findall(r"; (\d+) warning\(s\)", run.output)
+    found = re.findall(r"; (\d+) warnings?$", run.output, re.M)
     assert found, run.describe()
     return int(found[-1])
 

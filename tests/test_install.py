@@ -61,3 +61,16 @@ def test_every_command_works_from_an_empty_folder(installed: Path, tmp_path: Pat
     assert "2025-26" in rubric("trend", "--authority", "Example Authority A")
     assert "FG1 Quad A" in rubric("quads")
     rubric("template", "hgiosx", "--authority", "Fife", "-o", "x.xlsx", expect=2)
+
+
+def test_setup_does_not_reinstall_when_nothing_changed() -> None:
+    """The quick start's second run skips pip: with the package index cut off, a reinstall
+    would fail, so success proves it was skipped."""
+    venv = ROOT / ".venv"
+    stamp = venv / ".rubric-installed-test"
+    if not stamp.exists():
+        pytest.skip("no .venv set up by scripts/setup.sh (run the suite via scripts/test.sh)")
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_INDEX_URL": "http://127.0.0.1:9/"}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "setup.sh"), "test"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stderr

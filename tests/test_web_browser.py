@@ -33,7 +33,7 @@ def _needs() -> None:
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     if not AXE.is_file():
-        pytest.skip("axe-core is not fetched (bash scripts/fetch-axe.sh)")
+        pytest.skip("axe-core is not fetched (bash scripts/get-axe.sh)")
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_table_of_answers_comes_back_exactly(tmp_path: Path) -> None:
     assert (themes["1.1.1"].level, themes["1.1.2"].level, themes["2.1.1"].level) == (5, 2, 4)
     assert themes["2.1.2"].special == "not_applicable" and themes["2.1.2"].level is None
     assert themes["1.1.2"].evidence == "=Gap narrowed by 2 points"
-    assert themes["1.1.1"].cell == "1 Outcomes!E6"
+    assert themes["1.1.1"].cell == "'1 Outcomes'!E6"
     measure = result.response.measures["leavers-positive-destinations"]
     assert (measure.baseline, measure.current, measure.notes) == (94.1, 95.8, "All pupils")
     assert result.response.authority == "Example Authority A"

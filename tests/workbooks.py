@@ -106,3 +106,74 @@ def libreoffice_convert(path: Path, out_dir: Path, target: str = "xlsx") -> Path
     converted = out_dir / f"{path.stem}.{target.split(':')[0]}"
     assert converted.exists(), f"LibreOffice wrote nothing for {path}"
     return converted
+
+
+# --- Quad meeting records ------------------------------------------------------------------------
+
+RETURN_B = """
+| theme | level | evidence                         | strengths            | next_steps          |
+| 1.1.1 | 2     | Attainment data, three years.    | Shared data.         | Agree one measure.  |
+| 1.1.2 | 3     | Survey of 40 schools.            | Partnership working. | Extend peer review. |
+| 2.1.1 | 3     | Visit notes.                     |                      | Train officers.     |
+| 2.1.2 | 2     | Plans reviewed.                  |                      |                     |
+"""
+RETURN_A = """
+| theme | level | evidence                      | strengths                  | next_steps        |
+| 1.1.1 | 5     | Attainment data, three years. | Strong tracking.           | Share tracking.   |
+| 1.1.2 | 4     | Survey of 40 schools.         | <b>Bold</b> =SUM(1,2) & Co | Report each term. |
+| 2.1.1 | 3     | Visit notes.                  |                            |                   |
+| 2.1.2 | 6     | Good.                         | A shared vision.           |                   |
+"""
+
+
+def quad_returns(directory: Path) -> list[Path]:
+    """Two demo returns (Example Authority A and B) for a small Quad meeting."""
+    framework = demo_framework()
+    paths = [make_return(directory, RETURN_A, framework=framework, name="a.xlsx")]
+    blank = directory / "blank-b.xlsx"
+    write_template(framework, TemplateInfo("Example Authority B", "2025-26", "EXB"), blank,
+                   force=True)
+    paths.append(fill_workbook(blank, directory / "b.xlsx", parse_table(RETURN_B), {},
+                               force=True))
+    return paths
+
+
+def quad_comparison(directory: Path) -> Any:
+    from rubric.compare.quad import compare_returns
+    from rubric.framework.store import FrameworkStore
+    from rubric.read.returns import read_return
+    from tests.conftest import FRAMEWORKS
+
+    store = FrameworkStore(FRAMEWORKS)
+    result = compare_returns([read_return(p, store) for p in quad_returns(directory)])
+    assert result.comparison is not None, [str(p) for p in result.report]
+    return result.comparison
+
+
+def _keyed(text: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """A table keyed by ``CODE ID`` (e.g. ``EXA 1.1``) -> {(code, id): {column: value}}."""
+    rows = parse_table(text) if text.strip() else {}
+    keyed = {}
+    for key, values in rows.items():
+        code, item = key.split()
+        keyed[(code, item)] = {k: (str(v) if k == "links" else v) for k, v in values.items()}
+    return keyed
+
+
+def make_record(directory: Path, evaluation: str = "", actions: str = "",
+                name: str = "record.xlsx", comparison: Any = None) -> Path:
+    """A meeting record for :func:`quad_comparison`, filled from compact tables:
+
+        | key     | view                    | level | rationale      |
+        | EXB 2.1 | Evidence suggests lower | 2     | Thin evidence. |
+    """
+    import datetime as dt
+
+    from rubric.meeting.fill import fill_record
+    from rubric.meeting.record import write_record
+
+    comparison = comparison or quad_comparison(directory)
+    blank = write_record(comparison, directory / f"blank-{name}",
+                         meeting_date=dt.date(2026, 3, 10), force=True)
+    return fill_record(blank, directory / name, _keyed(evaluation), _keyed(actions),
+                       force=True)

@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from rubric.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Problem, Report
+from rubric.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Problem, Report, plural
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "echo_problems", "emit_json", "finish",
            "plural", "progress", "refusals", "write_output"]
@@ -39,11 +39,6 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
             last = done
 
         yield advance
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 error``, ``2 errors``, ``1 authority``, ``3 authorities``."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def emit_json(data: Any) -> None:

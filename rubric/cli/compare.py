@@ -99,6 +99,12 @@ def score(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | None
 @db_option
 @click.option("--migrate", "migrate_versions", is_flag=True,
               help="Bring returns on older framework versions to the newest one first.")
+@click.option("--allow-mixed-cycles", is_flag=True,
+              help="Compare returns of different cycles (with a warning in every output).")
+@click.option("--agenda-per-kind", type=click.IntRange(1), default=3, show_default=True,
+              help="The agenda: at most this many prompts of one kind about a member.")
+@click.option("--agenda-per-member", type=click.IntRange(1), default=12, show_default=True,
+              help="The agenda: at most this many prompts about a member in all.")
 @force_option
 @jobs_option
 @json_option
@@ -107,7 +113,8 @@ def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None
             quad_name: str | None, quads_file: Path | None, frameworks_dir: Path | None,
             divergence: int, high_level: int, thin_evidence_words: int, weak_level: int,
             learn_gap: int, previous_cycle: str | None, db_path: Path | None,
-            migrate_versions: bool, force: bool, jobs: int | None, as_json: bool) -> None:
+            migrate_versions: bool, allow_mixed_cycles: bool, agenda_per_kind: int,
+            agenda_per_member: int, force: bool, jobs: int | None, as_json: bool) -> None:
     """Compare a Quad's returns: workbook with heat map, evidence, charts, challenge prompts.
 
     Without -o or --html it prints the comparison (as JSON with --json)."""
@@ -117,13 +124,15 @@ def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None
 
     settings = ChallengeSettings(divergence_levels=divergence, high_level=high_level,
                                  thin_evidence_words=thin_evidence_words,
-                                 weak_level=weak_level, learn_gap=learn_gap)
+                                 weak_level=weak_level, learn_gap=learn_gap,
+                                 agenda_per_kind=agenda_per_kind,
+                                 agenda_per_member=agenda_per_member)
     with progress(len(paths), "Reading") as advance:
         run = run_comparison(paths, store=FrameworkStore.lookup(frameworks_dir),
                              quad=quad_name, quads_path=quads_file, settings=settings,
                              migrate=migrate_versions, previous_cycle=previous_cycle,
                              history_path=db_path, xlsx=output, html=html_path, force=force,
-                             jobs=jobs, on_done=advance)
+                             jobs=jobs, on_done=advance, allow_mixed_cycles=allow_mixed_cycles)
     comparison = run.comparison
     if as_json:
         finish(run.report, as_json=True, payload={
@@ -139,6 +148,10 @@ def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None
     counts = {kind: sum(p.kind == kind for p in comparison.prompts) for kind in KIND_TITLES}
     click.echo("Challenge prompts: " + ", ".join(f"{KIND_TITLES[k]} {n}"
                                                   for k, n in counts.items()))
+    agenda = comparison.agenda
+    click.echo(f"Agenda: {len(agenda)} of {plural(len(comparison.prompts), 'prompt')}; per "
+               "member " + ", ".join(f"{comparison.labels[c]} {n}"
+                                     for c, n in comparison.prompt_counts(agenda).items()))
     if run.written:
         click.echo("wrote " + " and ".join(str(p) for p in run.written))
 
@@ -149,19 +162,22 @@ def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None
               required=True, help="The national workbook (.xlsx) to write.")
 @quads_option
 @frameworks_option
+@click.option("--allow-mixed-cycles", is_flag=True,
+              help="Include returns of different cycles (with a warning in the workbook).")
 @force_option
 @jobs_option
 @json_option
 @refusals
 def national(paths: tuple[Path, ...], output: Path, quads_file: Path | None,
-             frameworks_dir: Path | None, force: bool, jobs: int | None,
-             as_json: bool) -> None:
+             frameworks_dir: Path | None, allow_mixed_cycles: bool, force: bool,
+             jobs: int | None, as_json: bool) -> None:
     """Every authority's indicator scores with national and family-group medians."""
     from rubric.compare.pipeline import run_national
     from rubric.framework.store import FrameworkStore
 
     run = run_national(paths, store=FrameworkStore.lookup(frameworks_dir),
-                       quads_path=quads_file, xlsx=output, force=force, jobs=jobs)
+                       quads_path=quads_file, xlsx=output, force=force, jobs=jobs,
+                       allow_mixed_cycles=allow_mixed_cycles)
     overview = run.overview
     if as_json or overview is None:
         finish(run.report, as_json=as_json, payload={

@@ -84,10 +84,10 @@ def list_frameworks(directory: Path | None, frameworks_dir: Path | None, as_json
         click.echo(f"No frameworks found ({store.describe()}; files are <id>/<version>.yaml)")
     for row in rows:
         if row["id"] is None:
-            click.echo(f"{row['path']}: cannot be loaded ({row['errors']} error(s); run "
+            click.echo(f"{row['path']}: cannot be loaded ({plural(row['errors'], 'error')}; run "
                        f"'rubric framework lint {row['path']}')")
             continue
-        flag = "" if row["valid"] else f"  [{row['errors']} error(s): run lint]"
+        flag = "" if row["valid"] else f"  [{plural(row['errors'], 'error')}: run lint]"
         click.echo(f"{row['id']:<10} {row['version']:<8} {row['status']:<9} "
                    f"{row['indicators']:>3} indicators {row['themes']:>4} themes  "
                    f"{row['title']}{flag}")
@@ -223,13 +223,15 @@ def diff(old: str, new: str, check: bool, frameworks_dir: Path | None, as_json: 
             where = change.new_location or change.old_location
             click.echo(f"{change.severity:<5} {change.kind:<22} {change.item:<16} "
                        f"{change.detail} [{'; '.join(flags)}] {where}")
-        click.echo(f"{len(result.changes)} change(s); required bump {result.required_bump}, "
+        click.echo(f"{plural(len(result.changes), 'change')}; required bump "
+                   f"{result.required_bump}, "
                    f"actual {result.actual_bump} ({result.old.version} -> "
                    f"{result.new.version})", err=True)
         if result.unacknowledged_drift:
-            click.echo(f"{len(result.unacknowledged_drift)} reworded item(s) to acknowledge: "
-                       "list them under 'acknowledged:' in the new version's changelog entry "
-                       "once you have checked they still mean the same.", err=True)
+            drift = plural(len(result.unacknowledged_drift), "reworded item")
+            click.echo(f"{drift} to acknowledge: list them under 'acknowledged:' in the new "
+                       "version's changelog entry once you have checked they still mean the "
+                       "same.", err=True)
     finish(report)
 
 

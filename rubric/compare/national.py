@@ -52,6 +52,12 @@ class NationalOverview:
     national: dict[str, Spread] = field(default_factory=dict)  # indicator id -> spread
     by_family_group: dict[int, dict[str, Spread]] = field(default_factory=dict)
     missing: list[Authority] = field(default_factory=list)
+    cycles: dict[str, list[str]] = field(default_factory=dict)  # cycle -> authority codes
+    notes: list[str] = field(default_factory=list)  # said in every output
+
+    @property
+    def cycle(self) -> str:
+        return ", ".join(sorted(self.cycles)) or "unknown cycle"
 
 
 @dataclass(slots=True)
@@ -61,14 +67,18 @@ class NationalResult:
 
 
 def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None = None, *,
-                      generated_at: dt.datetime | None = None) -> NationalResult:
+                      generated_at: dt.datetime | None = None,
+                      allow_mixed_cycles: bool = False) -> NationalResult:
     """Score every return and summarise each indicator nationally and per family group.
 
-    ``results`` may be a stream: only each return's scores are kept, not its texts.
+    Returns of another cycle than the first are refused, or with ``allow_mixed_cycles``
+    included with a warning that the overview repeats. ``results`` may be a stream: only each
+    return's scores are kept, not its texts.
     """
     report = Report()
     overview: NationalOverview | None = None
     first: tuple[str, str, str] | None = None
+    first_cycle: tuple[str, str] | None = None  # (cycle, path)
     seen: dict[str, str] = {}
     for result in results:
         if not result.valid or result.response is None or result.framework is None:
@@ -87,6 +97,15 @@ def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None =
                                first="the first return"))
             continue
         assert overview is not None
+        if first_cycle is None:
+            first_cycle = (response.cycle, result.path)
+        elif response.cycle != first_cycle[0]:
+            report.add(problem(
+                "compare-cycles-mixed" if allow_mixed_cycles else "compare-cycle-mismatch",
+                Location(result.path), found=response.cycle or "no cycle",
+                expected=first_cycle[0] or "no cycle", first=first_cycle[1]))
+            if not allow_mixed_cycles:
+                continue
         authority = find(response.authority_code) or find(response.authority)
         code = authority.code if authority else response.authority_code or response.authority
         if code in seen:
@@ -94,6 +113,7 @@ def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None =
                                authority=response.authority, first=seen[code]))
             continue
         seen[code] = result.path
+        overview.cycles.setdefault(response.cycle, []).append(code)
         quad = quads.quad_of(authority, response.cycle or None) if quads and authority else None
         overview.rows.append(NationalRow(
             authority.name if authority else response.authority, code,
@@ -110,6 +130,11 @@ def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None =
             members = [values[row.code] for row in overview.rows
                        if row.family_group == group and row.code in values]
             overview.by_family_group.setdefault(group, {})[indicator_id] = Spread.of(members)
+    if len(overview.cycles) > 1:
+        overview.notes.append("Returns of different cycles are included: " + "; ".join(
+            f"{cycle or 'no cycle'}: {len(codes)} return{'' if len(codes) == 1 else 's'}"
+            for cycle, codes in sorted(overview.cycles.items()))
+            + ". Levels from different years may not be comparable.")
     present = {row.code for row in overview.rows}
     overview.missing = [a for a in all_authorities() if a.code not in present]
     return NationalResult(overview, report)

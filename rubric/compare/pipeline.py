@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rubric.compare.challenge import ChallengeSettings
 from rubric.compare.national import NationalOverview
+from rubric.compare.previous import PreviousCycle
 from rubric.compare.quad import Comparison, compare_returns
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Refused, Report, problem
@@ -48,8 +49,8 @@ def run_comparison(paths: Sequence[Path], *, store: FrameworkStore | None = None
                    settings: ChallengeSettings | None = None, migrate: bool = False,
                    previous_cycle: str | None = None, history_path: Path | None = None,
                    xlsx: Path | None = None, html: Path | None = None, force: bool = False,
-                   jobs: int | None = None,
-                   on_done: Callable[[int], None] | None = None) -> ComparisonRun:
+                   jobs: int | None = None, on_done: Callable[[int], None] | None = None,
+                   allow_mixed_cycles: bool = False) -> ComparisonRun:
     """Compare the returns in ``paths`` and write the exports asked for.
 
     Raises :class:`Refused` when the command cannot run as asked (no files, unknown Quad,
@@ -82,22 +83,16 @@ def run_comparison(paths: Sequence[Path], *, store: FrameworkStore | None = None
         from rubric.versions.migrate import migrate_to_newest
 
         results, notes = migrate_to_newest(results)
-    outcome = compare_returns(results, quad=quad_found, settings=settings)
+    previous = None
+    if previous_cycle and results and all(r.valid for r in results):
+        previous = _previous(results, store, previous_cycle, history_path)
+    outcome = compare_returns(results, quad=quad_found, settings=settings, previous=previous,
+                              allow_mixed_cycles=allow_mixed_cycles)
     run.report.extend(outcome.report)
     if outcome.comparison is None:
         return run
     comparison = outcome.comparison
     comparison.notes.extend(notes)
-    if previous_cycle:
-        from rubric.cycles.history import open_existing_history
-        from rubric.cycles.trend import attach_previous_cycle
-        from rubric.resources import history_path as default_history
-
-        history = open_existing_history(history_path or default_history())
-        try:
-            attach_previous_cycle(comparison, history, store, previous_cycle)
-        finally:
-            history.close()
     run.comparison = comparison
     try:
         if xlsx is not None:
@@ -115,6 +110,23 @@ def run_comparison(paths: Sequence[Path], *, store: FrameworkStore | None = None
     return run
 
 
+def _previous(results: list, store: FrameworkStore, cycle: str,
+              history_path: Path | None) -> PreviousCycle:
+    """Each member's return of ``cycle`` from the history, scored on the returns' framework."""
+    from rubric.compare.quad import member_codes
+    from rubric.cycles.history import open_existing_history
+    from rubric.cycles.trend import previous_cycle_scores
+    from rubric.resources import history_path as default_history
+
+    framework = results[0].framework
+    assert framework is not None
+    history = open_existing_history(history_path or default_history())
+    try:
+        return previous_cycle_scores(history, store, framework, member_codes(results), cycle)
+    finally:
+        history.close()
+
+
 @dataclass(slots=True)
 class NationalRun:
     overview: NationalOverview | None
@@ -124,7 +136,7 @@ class NationalRun:
 
 def run_national(paths: Sequence[Path], *, store: FrameworkStore | None = None,
                  quads_path: Path | None = None, xlsx: Path | None = None, force: bool = False,
-                 jobs: int | None = None) -> NationalRun:
+                 jobs: int | None = None, allow_mixed_cycles: bool = False) -> NationalRun:
     """Every authority's scores beside the national and family-group medians, and the export."""
     from rubric._io import OutputExists
     from rubric.compare.national import national_overview
@@ -140,7 +152,7 @@ def run_national(paths: Sequence[Path], *, store: FrameworkStore | None = None,
             raise
         quads = None  # no Quads file anywhere: the overview goes ahead without Quads
     outcome = national_overview(read_many(found.files, store or FrameworkStore(), jobs=jobs),
-                                quads)
+                                quads, allow_mixed_cycles=allow_mixed_cycles)
     run = NationalRun(outcome.overview, Report([*found.report, *outcome.report]))
     if outcome.overview is not None and xlsx is not None:
         from rubric.export.national import write_national_xlsx

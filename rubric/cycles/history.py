@@ -73,6 +73,60 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (return_id, item_kind, item_id)
     );
     """,
+    # Quad meeting records (rubric/meeting/store.py): the Quad's view of each self-evaluation,
+    # and each member's action plan; statuses reported on actions in follow-up returns.
+    """
+    CREATE TABLE meeting_records (
+        id INTEGER PRIMARY KEY,
+        quad TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        framework_id TEXT NOT NULL,
+        framework_version TEXT NOT NULL,
+        framework_hash TEXT NOT NULL,
+        meeting_date TEXT,
+        file_hash TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES meeting_records(id)
+    );
+    CREATE INDEX meeting_records_current ON meeting_records (quad, cycle, superseded_by);
+    CREATE TABLE meeting_members (
+        record_id INTEGER NOT NULL REFERENCES meeting_records(id),
+        authority_code TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        return_id INTEGER REFERENCES returns(id),
+        PRIMARY KEY (record_id, authority_code)
+    );
+    CREATE TABLE validations (
+        record_id INTEGER NOT NULL REFERENCES meeting_records(id),
+        authority_code TEXT NOT NULL,
+        indicator_id TEXT NOT NULL,
+        self_score REAL,
+        view TEXT NOT NULL,
+        level INTEGER,
+        rationale TEXT NOT NULL,
+        PRIMARY KEY (record_id, authority_code, indicator_id)
+    );
+    CREATE TABLE actions (
+        record_id INTEGER NOT NULL REFERENCES meeting_records(id),
+        authority_code TEXT NOT NULL,
+        action_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        links TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        due TEXT,
+        success TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (record_id, action_id)
+    );
+    CREATE TABLE action_updates (
+        return_id INTEGER NOT NULL REFERENCES returns(id),
+        action_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        progress TEXT NOT NULL,
+        PRIMARY KEY (return_id, action_id)
+    );
+    """,
 )
 
 Outcome = Literal["ingested", "unchanged", "superseded"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rubric.compare.quad import Comparison
+from rubric.compare.previous import PreviousCycle
 from rubric.cycles.history import History, StoredReturn
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
@@ -145,36 +145,46 @@ def previous_next_steps(history: History, authority: str, cycle: str,
     return {tid: a.next_steps for tid, a in response.themes.items() if a.next_steps}
 
 
-def attach_previous_cycle(comparison: Comparison, history: History, store: FrameworkStore,
-                          cycle: str) -> None:
-    """Score each member's return of ``cycle`` on the comparison's framework, for the Trend."""
-    comparison.previous_cycle = cycle
-    found = 0
-    for member in comparison.members:
-        stored = history.returns(authority_code=member.code, cycle=cycle)
+def previous_cycle_scores(history: History, store: FrameworkStore, framework: Framework,
+                          member_codes: list[str], cycle: str) -> PreviousCycle:
+    """Each member's current return of ``cycle``, scored on ``framework`` (migrated through the
+    versioning mappings when it was on another version), as the input
+    :func:`rubric.compare.quad.compare_returns` takes. Refused (``history-framework-missing``)
+    when a framework version a stored return needs is not available."""
+    scores: dict[str, Scores] = {}
+    notes: list[str] = []
+    for code in member_codes:
+        stored = history.returns(authority_code=code, cycle=cycle)
         if not stored:
             continue
-        response, note = response_on(stored[-1], history, store, comparison.framework)
-        comparison.previous[member.code] = score_response(response, comparison.framework)
-        found += 1
+        response, note = response_on(stored[-1], history, store, framework)
+        scores[code] = score_response(response, framework)
         if note:
-            comparison.notes.append(f"Previous cycle {cycle}: {note}.")
-    comparison.notes.append(f"Previous cycle {cycle}: returns found for {found} of "
-                            f"{len(comparison.members)} members.")
+            notes.append(f"Previous cycle {cycle}: {note}.")
+    notes.append(f"Previous cycle {cycle}: returns found for {len(scores)} of "
+                 f"{len(member_codes)} members.")
+    return PreviousCycle(cycle, scores, tuple(notes))
 
 
 def trend_for(db_path: Path, authority: str, store: FrameworkStore) -> Trend:
     """The trend of ``authority`` (a name or code) from the history at ``db_path``; refused
     (coded) when the history is missing or holds no returns from it."""
+    import difflib
+
     from rubric.cycles.history import open_existing_history
 
     history = open_existing_history(db_path)
     try:
         code = history.code_for(authority)
         found = build_trend(history, code, store) if code else None
+        names = sorted({s.authority for s in history.returns()})
     finally:
         history.close()
     if found is None:
+        close = difflib.get_close_matches(authority, names, n=3, cutoff=0.5)
+        close += [n for n in names if authority.casefold() in n.casefold() and n not in close]
+        known = (f"Did you mean {' or '.join(repr(c) for c in close[:3])}? " if close else
+                 f"The history holds returns from {', '.join(names)}. " if names else "")
         raise Refused(problem("history-no-returns", Location(str(db_path)),
-                              what=repr(authority), path=db_path))
+                              what=repr(authority), path=db_path, known=known))
     return found

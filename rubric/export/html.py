@@ -20,14 +20,11 @@ from pathlib import Path
 from rubric._io import atomic_output
 from rubric._version import __version__
 from rubric.compare.challenge import KIND_TITLES, Prompt
-from rubric.compare.quad import Comparison, Member, ScoreRow
+from rubric.compare.quad import NO_SCORE, Comparison, Member, ScoreRow
+from rubric.compare.wording import plural, signed
+from rubric.export.follow_up import follow_up_html
 
-# Okabe-Ito, reordered so the first four (a Quad) are the most distinct on white.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000")
 MARKERS = ("circle", "square", "triangle", "diamond")
-PROMPTS_PER_KIND = 8
-NO_SCORE = "–"
 _NO_SCORE_FILL = "#eceff1"
 # Light enough that dark text stays readable (contrast >= 7:1) on every shade.
 _HEAT_STOPS = ((0.0, (236, 112, 99)), (0.5, (250, 199, 92)), (1.0, (95, 186, 125)))
@@ -62,7 +59,7 @@ def _heat(value: float | None, low: float, high: float) -> str:
 
 
 def _colours(comparison: Comparison) -> dict[str, str]:
-    return {m.code: PALETTE[i % len(PALETTE)] for i, m in enumerate(comparison.members)}
+    return comparison.colours
 
 
 def _marker_of(comparison: Comparison) -> dict[str, str]:
@@ -149,19 +146,17 @@ def _members(c: Comparison) -> str:
     low, high = scale.lowest.value, scale.highest.value
     colours = _colours(c)
     rows = []
+    agenda = c.prompt_counts(c.agenda)
     for m in c.members:
         overall = m.scores.overall.rounded
         extra = ""
-        if c.previous_cycle:
-            before = c.previous.get(m.code)
-            was = before.overall.rounded if before else None
-            change = f"{overall - was:+.1f}" if overall is not None and was is not None else "–"
-            extra += f'<td class="num">{_score(was)}</td><td class="num">{change}</td>'
+        if c.previous:
+            change = c.overall_change(m.code)
+            moved = NO_SCORE if change.change is None else signed(change.change)
+            extra += f'<td class="num">{_score(change.was)}</td><td class="num">{moved}</td>'
         if c.has_follow_up:
-            answers = [row.answers.get(m.code) for row in c.themes]
-            planned = sum(1 for a in answers if a is not None and a.previous_next_steps)
-            progressed = sum(1 for a in answers if a is not None and a.progress.strip())
-            extra += f'<td class="num">{progressed} of {planned}</td>'
+            extra += f'<td class="num">{_e(c.follow_up(m.code).text)}</td>'
+        extra += f'<td class="num">{agenda[m.code]}</td>'
         rows.append(
             f'<tr><th scope="row">{_swatch(colours[m.code])}{_e(m.name)}</th>'
             f'<td class="mono">{_e(m.code)}</td>'
@@ -170,11 +165,12 @@ def _members(c: Comparison) -> str:
             f'<td class="num score" style="background:{_heat(overall, low, high)}">'
             f"{_score(overall)}</td>{extra}</tr>")
     heads = ""
-    if c.previous_cycle:
-        heads += (f'<th scope="col" class="num">Overall in {_e(c.previous_cycle)}</th>'
+    if c.previous:
+        heads += (f'<th scope="col" class="num">Overall in {_e(c.previous.cycle)}</th>'
                   '<th scope="col" class="num">Change</th>')
     if c.has_follow_up:
         heads += '<th scope="col" class="num">Progress reported on last next steps</th>'
+    heads += '<th scope="col" class="num">Prompts on the agenda</th>'
     return (
         '<section id="members" class="card"><h2>Members</h2>'
         '<table class="members"><thead><tr><th scope="col">Authority</th>'
@@ -196,7 +192,7 @@ def _heat_legend(c: Comparison) -> str:
     keys = [f'<li><span class="key" style="background:{_heat(level.value, low, high)}">'
             f"{level.value}</span>{_e(level.label)}</li>" for level in scale.ascending]
     keys.append(f'<li><span class="key" style="background:{_NO_SCORE_FILL}">{NO_SCORE}</span>'
-                "no score</li>")
+                "too few themes answered for a score</li>")
     keys.append('<li><span class="flag">▲ apart</span>members '
                 f"{c.settings.divergence_levels}+ levels apart</li>")
     return f'<ul class="legend" aria-label="Colour key">{"".join(keys)}</ul>'
@@ -240,7 +236,8 @@ def _heatmap(c: Comparison) -> str:
         "own score is on its shaded row. The Quad median and spread (highest minus lowest) are "
         "across the members who have a score.</p>"
         f"{_heat_legend(c)}"
-        '<div class="scroll"><table class="heat"><thead><tr>'
+        '<div class="scroll" tabindex="0" role="region" aria-label="Heat map table (scrolls '
+        'sideways)"><table class="heat"><thead><tr>'
         '<th scope="col">Key area / indicator</th>'
         f'{heads}<th scope="col" class="num">Quad median</th>'
         '<th scope="col" class="num">Spread</th><th scope="col">Divergence</th></tr></thead>'
@@ -344,9 +341,9 @@ def _bar_chart(c: Comparison) -> str:
             x = start + j * bar_w
             tip = f"{names[m.code]}, {cat.id} {cat.title}: {_score(value)}"
             if value is None:
-                parts.append(f'<text x="{_f(x + bar_w / 2)}" y="{_f(base - 4)}" '
-                             f'text-anchor="middle" class="value"><title>{_e(tip)}</title>'
-                             f"{NO_SCORE}</text>")
+                tx, ty = _f(x + bar_w / 2 + 3), _f(base - 4)
+                parts.append(f'<text x="{tx}" y="{ty}" transform="rotate(-90 {tx} {ty})" '
+                             f'class="value"><title>{_e(tip)}</title>{NO_SCORE}</text>')
                 continue
             y = y_of(value)
             parts.append(f'<rect x="{_f(x + 1)}" y="{_f(y)}" width="{_f(max(bar_w - 2, 1))}" '
@@ -373,9 +370,10 @@ def _bar_chart(c: Comparison) -> str:
 
 
 def _radar_chart(c: Comparison) -> str:
-    """One outline per member over the key areas; gaps where a member has no score."""
+    """One outline per member over the key areas; gaps where a member has no score. The
+    centre is the scale's lowest level (1 on a 1-to-6 scale), as in the workbook's radar."""
     colours, markers = _colours(c), _marker_of(c)
-    top = c.framework.scale.highest.value
+    low, top = c.framework.scale.lowest.value, c.framework.scale.highest.value
     width, radius = 840.0, 200.0
     legend, legend_h = _legend(c.members, colours, markers, 20, 16, width - 40)
     cx, cy = width / 2, 16 + legend_h + 30 + radius + 20
@@ -384,20 +382,19 @@ def _radar_chart(c: Comparison) -> str:
     angles = [-math.pi / 2 + 2 * math.pi * i / max(n, 1) for i in range(n)]
 
     def at(angle: float, value: float) -> tuple[float, float]:
-        r = radius * min(max(value, 0.0), top) / top if top else 0.0
+        r = radius * (min(max(value, low), top) - low) / (top - low) if top > low else 0.0
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     fill = "0.12" if len(c.members) <= 4 else "0.05"  # stacked fills turn muddy otherwise
     parts = [legend]
-    for ring in range(1, top + 1):
-        if n >= 3:
+    for ring in range(low, top + 1):
+        r = radius * (ring - low) / (top - low) if top > low else 0.0
+        if ring > low and n >= 3:
             parts.append(f'<polygon points="{_points(at(a, ring) for a in angles)}" '
                          f'class="{"ring-outer" if ring == top else "ring"}"/>')
-        else:
-            parts.append(f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(radius * ring / top)}" '
-                         'class="ring"/>')
-        parts.append(f'<text x="{_f(cx + 4)}" y="{_f(cy - radius * ring / top - 3)}" '
-                     f'class="tick">{ring}</text>')
+        elif ring > low:
+            parts.append(f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(r)}" class="ring"/>')
+        parts.append(f'<text x="{_f(cx + 4)}" y="{_f(cy - r - 3)}" class="tick">{ring}</text>')
     for cat, angle in zip(c.categories, angles, strict=True):
         x, y = at(angle, top)
         parts.append(f'<line x1="{_f(cx)}" y1="{_f(cy)}" x2="{_f(x)}" y2="{_f(y)}" '
@@ -459,7 +456,8 @@ def _charts(c: Comparison) -> str:
         '<figure class="chart">' + _bar_chart(c) + "<figcaption>Key-area scores, one bar per "
         "authority; the number above each bar is its score.</figcaption></figure>"
         '<figure class="chart radar">' + _radar_chart(c) + "<figcaption>The same key-area scores "
-        "as outlines: further out is higher. A gap in an outline means no score.</figcaption>"
+        "as outlines: further out is higher; the centre is the lowest level of the scale. A "
+        "gap in an outline means no score.</figcaption>"
         "</figure></section>"
     )
 
@@ -481,34 +479,81 @@ def _prompt(p: Prompt, c: Comparison, colours: dict[str, str]) -> str:
     )
 
 
-def _prompts(c: Comparison) -> str:
-    colours = _colours(c)
+def _by_kind(prompts: list[Prompt]) -> dict[str, list[Prompt]]:
     by_kind: dict[str, list[Prompt]] = {kind: [] for kind in KIND_TITLES}
-    for p in c.prompts:
+    for p in prompts:
         by_kind.setdefault(p.kind, []).append(p)
+    return by_kind
+
+
+def _agenda(c: Comparison) -> str:
+    """The meeting-sized agenda, first thing after the header, as cards grouped by kind."""
+    colours = _colours(c)
+    agenda = c.agenda
+    counts = c.prompt_counts(agenda)
+    blocks = []
+    for kind, found in _by_kind(agenda).items():
+        if not found:
+            continue
+        blocks.append(f'<section class="kind"><h3>{_e(KIND_TITLES.get(kind, kind))} '
+                      f'<span class="count">{plural(len(found), "prompt")}</span></h3>'
+                      f'<ol class="prompts">{"".join(_prompt(p, c, colours) for p in found)}'
+                      "</ol></section>")
+    if not blocks:
+        blocks.append('<p class="hint">No prompts: the members agree closely and their '
+                      "evidence supports their grades.</p>")
+    per_member = "".join(f"<li>{_swatch(colours[code])}{_e(c.labels[code])} <b>{n}</b></li>"
+                         for code, n in counts.items())
+    settings = c.settings
+    return (
+        '<section id="agenda" class="card"><h2>Agenda for the Quad meeting</h2>'
+        f'<p class="hint">{len(agenda)} of {len(c.prompts)} challenge prompts: the strongest '
+        f"{settings.agenda_per_kind} of each kind for each member, at most "
+        f"{settings.agenda_per_member} about any one member. Every prompt is listed, ranked, "
+        'under <a href="#prompts">All challenge prompts</a>. Questions to ask each other, '
+        "found from the scores and evidence: starting points for discussion, not "
+        "judgements. Cells are given as <span class=\"mono\">file: Sheet!Cell</span>.</p>"
+        f'<ul class="kinds" aria-label="Prompts per member on the agenda">{per_member}</ul>'
+        f"{''.join(blocks)}</section>"
+    )
+
+
+def _prompts(c: Comparison) -> str:
+    """Every prompt, ranked within its kind, as one compact table per kind."""
+    names = c.labels
+    on_agenda = {id(p) for p in c.agenda}
+    by_kind = _by_kind(c.prompts)
     summary = "".join(f"<li>{_e(KIND_TITLES.get(kind, kind))} <b>{len(found)}</b></li>"
                       for kind, found in by_kind.items())
     blocks = []
     for kind, found in by_kind.items():
         title = _e(KIND_TITLES.get(kind, kind))
-        count = f"{len(found)} prompt{'' if len(found) == 1 else 's'}"
+        count = plural(len(found), "prompt")
         if not found:
             blocks.append(f'<section class="kind"><h3>{title} <span class="count">{count}'
                           '</span></h3><p class="hint">None in this comparison.</p></section>')
             continue
-        shown = found[:PROMPTS_PER_KIND]
-        more = len(found) - len(shown)
-        tail = (f'<p class="more">and {more} more in the comparison workbook</p>'
-                if more else "")
-        blocks.append(f'<section class="kind"><h3>{title} <span class="count">{count}'
-                      f'{f", strongest {len(shown)} shown" if more else ""}</span></h3>'
-                      f'<ol class="prompts">{"".join(_prompt(p, c, colours) for p in shown)}'
-                      f"</ol>{tail}</section>")
+        rows = "".join(
+            f'<tr><td class="num">{rank}</td>'
+            f'<th scope="row"><span class="id">{_e(p.item)}</span> {_e(p.title)}</th>'
+            f"<td>{_e(', '.join(names.get(m, m) for m in p.members))}</td>"
+            f"<td>{_e(p.reason)}</td><td>{_e(p.question)}</td>"
+            f'<td class="cells">{"<br>".join(f"<code>{_e(cell)}</code>" for cell in p.cells)}'
+            f'</td><td>{"on the agenda" if id(p) in on_agenda else ""}</td></tr>'
+            for rank, p in enumerate(found, start=1))
+        blocks.append(
+            f'<section class="kind"><h3>{title} <span class="count">{count}</span></h3>'
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{title}: all prompts '
+            '(scrolls sideways)"><table class="all-prompts"><thead><tr>'
+            '<th scope="col" class="num">Rank</th><th scope="col">Theme</th>'
+            '<th scope="col">Members</th><th scope="col">Reason</th>'
+            '<th scope="col">Question</th><th scope="col">Cells it rests on</th>'
+            '<th scope="col">Agenda</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></section>")
     return (
-        '<section id="prompts" class="card"><h2>Challenge prompts</h2>'
-        '<p class="hint">Questions for the Quad to ask each other, found from the scores and '
-        "evidence; starting points for discussion, not judgements. Strongest first within each "
-        "kind. Cells are given as <span class=\"mono\">file: Sheet!Cell</span>.</p>"
+        '<section id="prompts" class="card"><h2>All challenge prompts</h2>'
+        '<p class="hint">Every prompt, one per theme and kind, strongest first within each '
+        "kind; the agenda above is drawn from these.</p>"
         f'<ul class="kinds" aria-label="Prompts by kind">{summary}</ul>'
         f"{''.join(blocks)}</section>"
     )
@@ -613,7 +658,12 @@ font-size:13px;font-weight:600}
 .question{margin:0 0 8px;font-size:14px;font-style:italic;color:#25324a}
 .cells{list-style:none;padding:0;margin:0;font-size:11.5px;color:var(--muted);
 overflow-wrap:anywhere}
-.more{margin:10px 0 0;font-weight:600;color:var(--muted)}
+.all-prompts{font-size:13px}
+.all-prompts th[scope=row]{font-weight:600;min-width:170px}
+.all-prompts td,.all-prompts th{vertical-align:top}
+.all-prompts td.cells{font-size:11.5px;color:var(--muted);overflow-wrap:anywhere;
+min-width:220px}
+.scroll:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .foot{max-width:1320px;margin:0 auto;padding:4px 28px 28px;color:var(--muted);font-size:12.5px}
 @page{size:A4 landscape;margin:11mm}
 @media print{
@@ -623,7 +673,7 @@ table{font-size:9.5pt}
 .hint{font-size:9pt}
 main{max-width:none;padding:0}
 .card{border:none;border-radius:0;padding:0;margin:0 0 14px}
-#heatmap,#charts,#prompts{break-before:page}
+#members,#heatmap,#charts,#prompts{break-before:page}
 thead{display:table-header-group}
 tr,tbody,.prompt,.legend,figure,.members{break-inside:avoid}
 h2,h3,h4{break-after:avoid}
@@ -650,7 +700,8 @@ def render_html(comparison: Comparison) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="rubric {_e(__version__)}">'
         f"<title>{_e(c.title)}</title><style>{_CSS}</style></head>"
-        f"<body><main>{_header(c)}{_members(c)}{_heatmap(c)}{_charts(c)}{_prompts(c)}</main>"
+        f"<body><main>{_header(c)}{_agenda(c)}{_members(c)}{follow_up_html(c)}"
+        f"{_heatmap(c)}{_charts(c)}{_prompts(c)}</main>"
         f"{_footer(c)}</body></html>\n"
     )
 

@@ -36,11 +36,13 @@ def build_national_workbook(overview: NationalOverview) -> Workbook:
     put_text(sheet.cell(1, 1), f"National overview - {framework.title} ({framework.id} "
              f"{framework.version})").font = styles.TITLE_FONT
     missing = ", ".join(a.name for a in overview.missing) or "none"
-    put_text(sheet.cell(2, 1), f"{len(overview.rows)} returns; generated "
-             f"{overview.generated_at.isoformat()} by rubric {__version__}. No return from: "
-             f"{missing}.")
+    put_text(sheet.cell(2, 1), f"{len(overview.rows)} returns, cycle {overview.cycle}; "
+             f"generated {overview.generated_at.isoformat()} by rubric {__version__}. No return "
+             f"from: {missing}.")
+    for offset, note in enumerate(overview.notes):
+        put_text(sheet.cell(3 + offset, 1), f"Note: {note}").font = styles.BOLD
     ids = list(framework.indicator_index)
-    header = 4
+    header = 4 + len(overview.notes)
     styles.header_cells(sheet, header, ["Authority", "Code", "Family group", "Quad",
                                         "Completion", "Overall", *ids],
                         [30, 8, 8, 16, 11, 9, *([7] * len(ids))], height=40)
@@ -85,6 +87,7 @@ def build_national_workbook(overview: NationalOverview) -> Workbook:
         put_number(titles.cell(r, 6), spread.q3, SCORE)
         put_number(titles.cell(r, 7), spread.count)
     titles.freeze_panes = "C2"
+    styles.print_landscape(titles, 1)
     return book
 
 

@@ -94,7 +94,9 @@ def export_cycle(db_path: Any, cycle: str, fmt: str = "csv") -> str:
     try:
         if not history.returns(cycle=cycle):
             raise Refused(problem("history-no-returns", Location(str(db_path)),
-                                  what=f"cycle {cycle}", path=db_path))
+                                  what=f"cycle {cycle}", path=db_path,
+                                  known=f"Cycles recorded: {', '.join(history.cycles())}. "
+                                  if history.cycles() else ""))
         return cycle_csv(history, cycle) if fmt == "csv" else cycle_json(history, cycle)
     finally:
         history.close()

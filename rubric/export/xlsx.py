@@ -2,7 +2,13 @@
 
 Every number is written as a value with a number format; every text (names, evidence typed by
 authorities) is written as text through :func:`put_text`, so nothing in a return can become a
-live formula here. Sheets: Overview, Heat map, Themes, Evidence, Measures, Challenge, Charts.
+live formula here. What each cell says is decided by the comparison
+(:mod:`rubric.compare.quad`); this module only lays it out, for screen and for A4 paper: every
+sheet prints landscape, fitted to the page width, header repeated, rows tall enough for their
+text (:mod:`rubric.export.paper`).
+
+Sheets: Overview, Agenda, Heat map, Themes, Evidence, Strengths and next steps, Measures,
+Challenge (every prompt, ranked), Trend and Follow-up (when there is one), Charts.
 """
 
 from __future__ import annotations
@@ -13,30 +19,58 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, RadarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from rubric._io import atomic_output
 from rubric._version import __version__
-from rubric.compare.challenge import KIND_TITLES
-from rubric.compare.quad import Comparison, ScoreRow
+from rubric.compare.challenge import Prompt
+from rubric.compare.quad import NO_SCORE, Comparison, ScoreRow
+from rubric.export import paper
+from rubric.export.follow_up import write_follow_up_sheet
 from rubric.xlsx import styles
-from rubric.xlsx.cells import put_number, put_text, split_text
+from rubric.xlsx.cells import put_number, put_text
 
 SCORE_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
+CHANGE_FORMAT = "+0.0;-0.0;0.0"
+_NO_SCORE_FONT = Font(italic=True, color="595959")
+_TITLE_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_MARKERS = ("circle", "square", "triangle", "diamond", "x", "star", "dash", "plus")
 
 
-def _title(sheet: Any, text: str, subtitle: str | None = None) -> int:
-    put_text(sheet.cell(1, 1), text).font = styles.TITLE_FONT
-    sheet.row_dimensions[1].height = 22
-    if subtitle:
-        put_text(sheet.cell(2, 1), subtitle).font = Font(italic=True, color="595959")
+def _title(sheet: Any, text: str, subtitle: str | None, widths: list[float]) -> int:
+    """Title and subtitle merged across the table's width and wrapped between words, so they
+    print whole on the page; returns the header row."""
+    span = max(len(widths), 1)
+    total = sum(widths) or 60
+    for row, value, font, points in ((1, text, styles.TITLE_FONT, 20.0),
+                                     (2, subtitle, Font(italic=True, color="595959"), 15.0)):
+        if not value:
+            continue
+        cell = put_text(sheet.cell(row, 1), value)
+        cell.font, cell.alignment = font, _TITLE_WRAP
+        if span > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+        lines = paper.line_count(value, total * (0.75 if row == 1 else 0.95))
+        sheet.row_dimensions[row].height = points * lines + 4
     return 4
 
 
-def _page(sheet: Any, header_row: int, freeze: str | None) -> None:
+def _header(sheet: Any, row: int, labels: list[str], widths: list[float]) -> None:
+    """The house header row, tall enough that no label is cut."""
+    lines = max(paper.line_count(label, width * 0.85) for label, width in
+                zip(labels, widths, strict=True))
+    styles.header_cells(sheet, row, labels, widths, height=paper.row_height(lines, 2))
+
+
+def _page(sheet: Any, header_row: int | None, freeze: str | None) -> None:
     styles.print_landscape(sheet, header_row)
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
     if freeze:
         sheet.freeze_panes = freeze
 
@@ -45,28 +79,49 @@ def _colour_scale(sheet: Any, ref: str, comparison: Comparison) -> None:
     styles.level_colour_scale(sheet, ref, comparison.framework.scale)
 
 
-def _lines(text: str, width: float) -> int:
-    per_line = max(int(width * 1.15), 8)
-    return sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n"))
+def _score(cell: Any, value: float | None) -> Any:
+    """A score as a number, or the comparison's words for no score."""
+    if value is None:
+        put_text(cell, NO_SCORE).font = _NO_SCORE_FONT
+    else:
+        put_number(cell, value, SCORE_FORMAT)
+    cell.alignment = styles.CENTRE
+    return cell
 
 
-def _text_rows(sheet: Any, row: int, item_id: str, title: str, texts: list[str | None],
-               widths: list[float]) -> int:
-    """Write one item's texts from column 3 on, continuing any text too long for a cell on
-    '(continued)' rows below; returns the last row written. Nothing is ever cut."""
-    pieces = [split_text(text) if text else [None] for text in texts]
-    for part in range(max(len(p) for p in pieces)):
+def _wrapped(cell: Any, text: str | None) -> Any:
+    put_text(cell, text)
+    cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
+    return cell
+
+
+def _text_rows(sheet: Any, row: int, item_id: str, title: str,
+               columns: list[tuple[Any, float]]) -> int:
+    """One item's row: ID, title, then ``columns`` of (value, width) from column 3; a text too
+    long for one printed row continues on '(continued)' rows below, cut between words, so every
+    word prints and nothing is lost. Numbers are levels (coloured by the sheet's scale).
+    Returns the last row written."""
+    pieces = [paper.fit_rows(value, width) if isinstance(value, str) and value else [value]
+              for value, width in columns]
+    title_pieces = paper.fit_rows(title, 24)
+    for part in range(max(len(p) for p in [*pieces, title_pieces])):
         row += 1
-        put_text(sheet.cell(row, 1), item_id if part == 0 else f"{item_id} (continued)")
-        put_text(sheet.cell(row, 2), title if part == 0 else
-                 "Text above 32,767 characters continues here, in order.")
-        lines = 2
-        for offset, (chunks, width) in enumerate(zip(pieces, widths, strict=True)):
-            text = chunks[part] if part < len(chunks) else None
-            cell = put_text(sheet.cell(row, 3 + offset), text)
-            cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
-            lines = max(lines, _lines(text or "", width))
-        sheet.row_dimensions[row].height = min(409, 15 * lines + 4)
+        first = part == 0
+        _wrapped(sheet.cell(row, 1), item_id if first else f"{item_id} (continued)")
+        head = title_pieces[part] if part < len(title_pieces) else "(continued)"
+        _wrapped(sheet.cell(row, 2), head)
+        lines = paper.line_count(head, 24)
+        for offset, (chunks, (_, width)) in enumerate(zip(pieces, columns, strict=True)):
+            value = chunks[part] if part < len(chunks) else None
+            cell = sheet.cell(row, 3 + offset)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                put_number(cell, value)
+                cell.alignment, cell.border = _TOP_CENTRE, styles.BORDER
+            else:
+                _wrapped(cell, value)
+                if isinstance(value, str):
+                    lines = max(lines, paper.line_count(value, width))
+        sheet.row_dimensions[row].height = paper.row_height(lines, 2)
     return row
 
 
@@ -75,19 +130,23 @@ class _Writer:
         self.c = comparison
         self.book = Workbook()
         self.codes = [m.code for m in comparison.members]
+        self.names = [m.name for m in comparison.members]
 
     def build(self) -> Workbook:
         self._overview(self.book.active)
+        self._prompt_sheet("Agenda", self.c.agenda, agenda=True)
         self._heat_map()
         self._themes()
         self._evidence()
+        self._strengths()
         if self.c.measures:
             self._measures()
-        self._challenge()
-        if self.c.previous_cycle:
+        self._prompt_sheet("Challenge", self.c.prompts, agenda=False)
+        if self.c.previous:
             self._trend()
         if self.c.has_follow_up:
             self._follow_up()
+        write_follow_up_sheet(self.book, self.c)  # actions by status, when there are any
         self._charts()
         return self.book
 
@@ -96,8 +155,19 @@ class _Writer:
     def _overview(self, sheet: Any) -> None:
         c = self.c
         sheet.title = "Overview"
+        labels = ["Member", "Code", "File", "Cycle", "Completion", "Evidence coverage",
+                  "Overall score"]
+        widths: list[float] = [30, 8, 30, 10, 12, 12, 11]
+        if c.previous:
+            labels += [f"Overall in {c.previous.cycle}", "Change"]
+            widths += [12, 10]
+        if c.has_follow_up:
+            labels.append("Progress reported on last next steps")
+            widths.append(14)
+        labels += ["Prompts about it", "On the agenda"]
+        widths += [11, 11]
         row = _title(sheet, c.title, f"{c.framework.title} ({c.framework.id} "
-                     f"{c.framework.version})")
+                     f"{c.framework.version})", widths)
         facts = [
             ("Framework", f"{c.framework.id} {c.framework.version}: {c.framework.title}"),
             ("Cycle", c.cycle),
@@ -108,59 +178,134 @@ class _Writer:
              f"({c.framework.scoring.theme_to_indicator} of themes, "
              f"{c.framework.scoring.indicator_to_category} of indicators, "
              f"{c.framework.scoring.category_to_overall} of key areas); written as values."),
+            ("Agenda", f"{len(c.agenda)} of {len(c.prompts)} challenge prompts: the strongest "
+             f"{c.settings.agenda_per_kind} of each kind per member, at most "
+             f"{c.settings.agenda_per_member} per member (sheet Agenda); all of them, ranked, "
+             "on the sheet Challenge."),
             *(("Note", note) for note in c.notes),
         ]
+        value_width = sum(widths[1:])
         for key, value in facts:
             put_text(sheet.cell(row, 1), key).font = styles.BOLD
+            sheet.cell(row, 1).alignment = styles.WRAP_TOP
             cell = put_text(sheet.cell(row, 2), value)
             cell.alignment = styles.WRAP_TOP
-            sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
-            sheet.row_dimensions[row].height = 15 * _lines(value, 130) + 3
+            if key == "Note":
+                cell.font = styles.BOLD
+            sheet.merge_cells(start_row=row, start_column=2, end_row=row,
+                              end_column=len(widths))
+            sheet.row_dimensions[row].height = paper.row_height(
+                paper.line_count(value, value_width))
             row += 1
         row += 1
         header = row
-        styles.header_cells(sheet, row, ["Member", "Code", "File", "Completion",
-                                         "Evidence coverage", "Overall score", "Themes with a "
-                                         "level", "Prompts about it"],
-                            [34, 10, 44, 12, 12, 12, 12, 12], height=45)
+        _header(sheet, row, labels, widths)
+        agenda_counts = c.prompt_counts(c.agenda)
+        all_counts = c.prompt_counts()
         for member in c.members:
             row += 1
-            scored = sum(1 for t in member.scores.themes if t.level is not None)
-            prompts = sum(1 for p in c.prompts if member.code in p.members)
-            put_text(sheet.cell(row, 1), member.name)
-            put_text(sheet.cell(row, 2), member.code)
-            put_text(sheet.cell(row, 3), Path(member.path).name)
-            put_number(sheet.cell(row, 4), member.scores.completion, PERCENT_FORMAT)
-            put_number(sheet.cell(row, 5), member.scores.evidence_coverage, PERCENT_FORMAT)
-            put_number(sheet.cell(row, 6), member.scores.overall.rounded, SCORE_FORMAT)
-            put_number(sheet.cell(row, 7), scored)
-            put_number(sheet.cell(row, 8), prompts)
-        _colour_scale(sheet, f"F{header + 1}:F{row}", c)
+            values: list[tuple[Any, str | None]] = [
+                (member.name, None), (member.code, None), (Path(member.path).name, None),
+                (member.response.cycle, None),
+                (member.scores.completion, PERCENT_FORMAT),
+                (member.scores.evidence_coverage, PERCENT_FORMAT),
+                (member.scores.overall.rounded, "score")]
+            if c.previous:
+                change = c.overall_change(member.code)
+                values += [(change.was, "score"), (change.change, CHANGE_FORMAT)]
+            if c.has_follow_up:
+                values.append((c.follow_up(member.code).text, None))
+            values += [(all_counts[member.code], "0"), (agenda_counts[member.code], "0")]
+            for col, (value, fmt) in enumerate(values, start=1):
+                cell = sheet.cell(row, col)
+                if fmt == "score":
+                    _score(cell, value)
+                elif fmt is None:
+                    put_text(cell, value)
+                    if col > 4:  # a count in words ("12 of 60"): centred like the numbers
+                        cell.alignment = styles.CENTRE
+                else:
+                    put_number(cell, value, fmt)
+                cell.border = styles.BORDER
+        _colour_scale(sheet, f"G{header + 1}:G{row}", c)
         row += 2
         put_text(sheet.cell(row, 1), "Sheets").font = styles.BOLD
         for name, what in (
+            ("Agenda", "the meeting-sized list of questions, strongest first within each kind"),
             ("Heat map", "indicator scores side by side, the Quad median, spread and "
              "divergence"),
             ("Themes", "every theme's level for every member"),
-            ("Evidence", "each member's evidence, strengths and next steps, side by side"),
+            ("Evidence", "each member's level and evidence, side by side, in full"),
+            ("Strengths and next steps", "each member's strengths and next steps, side by "
+             "side, in full"),
             ("Measures", "baseline, current and change for each measure"),
-            ("Challenge", "questions for the Quad meeting, each with its reason and cells"),
+            ("Challenge", "every challenge prompt, ranked, each with its reason and cells"),
+            *((("Trend", f"indicator scores in {c.previous.cycle} and now"),) if c.previous
+              else ()),
+            *((("Follow-up", "progress on last cycle's next steps"),) if c.has_follow_up
+              else ()),
             ("Charts", "key-area scores by member, as bars and as a radar"),
         ):
             row += 1
             put_text(sheet.cell(row, 1), name)
             put_text(sheet.cell(row, 2), what)
-            sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+            sheet.merge_cells(start_row=row, start_column=2, end_row=row,
+                              end_column=len(widths))
         _page(sheet, header, None)
+
+    def _prompt_sheet(self, name: str, prompts: list[Prompt], *, agenda: bool) -> None:
+        c = self.c
+        sheet = self.book.create_sheet(name)
+        labels = ["#", "Kind", "ID", "Theme", "Members", "Reason", "Question for the meeting",
+                  "Cells it rests on"]
+        widths: list[float] = [5, 16, 8, 24, 20, 40, 40, 44]
+        if not agenda:
+            labels.append("On the agenda")
+            widths.append(9)
+        counts = c.prompt_counts(prompts)
+        if agenda:
+            title = f"Agenda for the Quad meeting - {c.title}"
+            subtitle = (f"The strongest {c.settings.agenda_per_kind} prompts of each kind per "
+                        f"member, at most {c.settings.agenda_per_member} per member: "
+                        f"{len(prompts)} of {len(c.prompts)}; all are on the sheet Challenge. "
+                        "Prompts per member: " + ", ".join(
+                            f"{c.labels[code]} {n}" for code, n in counts.items()) + ".")
+        else:
+            title = f"Challenge prompts, all {len(prompts)} - {c.title}"
+            subtitle = ("Every prompt, strongest first within each kind; one per theme and "
+                        "kind. Cells say where each rests, as 'file: Sheet!Cell'.")
+        header = _title(sheet, title, subtitle, widths)
+        _header(sheet, header, labels, widths)
+        in_agenda = {id(p) for p in c.agenda} if not agenda else set()
+        row = header
+        for number, prompt in enumerate(prompts, start=1):
+            row += 1
+            values = [str(number), prompt.kind_title, prompt.item, prompt.title,
+                      ", ".join(c.labels.get(m, m) for m in prompt.members), prompt.reason,
+                      prompt.question, "\n".join(prompt.cells)]
+            if not agenda:
+                values.append("Yes" if id(prompt) in in_agenda else "")
+            lines = 1
+            for col, (text, width) in enumerate(zip(values, widths, strict=True), start=1):
+                _wrapped(sheet.cell(row, col), text)
+                lines = max(lines, paper.line_count(text, width))
+            sheet.row_dimensions[row].height = paper.row_height(lines, 2)
+        if not prompts:
+            put_text(sheet.cell(row + 1, 1), "No prompts: the members agree closely and their "
+                     "evidence supports their grades.")
+        sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(labels))}" \
+                                f"{max(row, header + 1)}"
+        _page(sheet, header, f"A{header + 1}")
 
     def _score_rows(self, sheet: Any, row: int, item: ScoreRow, bold: bool) -> None:
         put_text(sheet.cell(row, 1), item.id)
-        put_text(sheet.cell(row, 2), item.title)
+        cell = put_text(sheet.cell(row, 2), item.title)
+        cell.alignment = styles.WRAP_TOP
         for offset, code in enumerate(self.codes):
-            put_number(sheet.cell(row, 3 + offset), item.values.get(code), SCORE_FORMAT)
+            _score(sheet.cell(row, 3 + offset), item.values.get(code))
         after = 3 + len(self.codes)
-        put_number(sheet.cell(row, after), item.median, SCORE_FORMAT)
-        put_number(sheet.cell(row, after + 1), item.spread, SCORE_FORMAT)
+        _score(sheet.cell(row, after), item.median)
+        _score(sheet.cell(row, after + 1), item.spread)
         flag = put_text(sheet.cell(row, after + 2), "Yes" if item.divergent else "")
         if item.divergent:
             flag.fill = styles.FLAG_FILL
@@ -171,17 +316,17 @@ class _Writer:
                 cell.font = styles.BOLD
                 if not item.divergent or col != after + 2:
                     cell.fill = styles.GROUP_FILL
+        sheet.row_dimensions[row].height = paper.row_height(paper.line_count(item.title, 46))
 
     def _heat_map(self) -> None:
         c = self.c
         sheet = self.book.create_sheet("Heat map")
+        labels = ["ID", "Indicator", *self.names, "Quad median", "Spread", "Divergent"]
+        widths = [8, 46, *([14] * len(self.names)), 11, 9, 10]
         header = _title(sheet, f"Heat map - {c.title}", "Indicator scores by member; key-area "
                         "rows in blue. Divergent: members "
-                        f"{c.settings.divergence_levels}+ levels apart.")
-        names = [m.name for m in c.members]
-        styles.header_cells(sheet, header, ["ID", "Indicator", *names, "Quad median", "Spread",
-                                            "Divergent"],
-                            [8, 46, *([16] * len(names)), 11, 9, 10], height=45)
+                        f"{c.settings.divergence_levels}+ levels apart.", widths)
+        _header(sheet, header, labels, widths)
         row = header
         for category in c.categories:
             row += 1
@@ -196,182 +341,177 @@ class _Writer:
     def _themes(self) -> None:
         c = self.c
         sheet = self.book.create_sheet("Themes")
+        labels = ["ID", "Theme", "Indicator", *self.names, "Spread"]
+        widths = [9, 44, 9, *([14] * len(self.names)), 9]
         header = _title(sheet, f"Theme levels - {c.title}", "Levels as answered; special "
-                        "answers in words; blank where nothing was chosen.")
-        names = [m.name for m in c.members]
-        styles.header_cells(sheet, header, ["ID", "Theme", "Indicator", *names, "Spread"],
-                            [9, 44, 9, *([16] * len(names)), 9])
+                        "answers in words; blank where nothing was chosen.", widths)
+        _header(sheet, header, labels, widths)
         row = header
         for theme in c.themes:
             row += 1
-            put_text(sheet.cell(row, 1), theme.id)
-            put_text(sheet.cell(row, 2), theme.title)
-            put_text(sheet.cell(row, 3), theme.indicator_id)
+            put_text(sheet.cell(row, 1), theme.id).alignment = styles.WRAP_TOP
+            put_text(sheet.cell(row, 2), theme.title).alignment = styles.WRAP_TOP
+            put_text(sheet.cell(row, 3), theme.indicator_id).alignment = styles.WRAP_TOP
+            lines = paper.line_count(theme.title, 44)
             for offset, code in enumerate(self.codes):
                 score = theme.scores.get(code)
                 cell = sheet.cell(row, 4 + offset)
                 if score is not None and score.level is not None:
                     put_number(cell, score.level)
                 else:
-                    put_text(cell, score.label if score else None)
+                    put_text(cell, theme.level_text(code))
+                    lines = max(lines, paper.line_count(theme.level_text(code), 14))
                 cell.alignment = styles.CENTRE
-            put_number(sheet.cell(row, 4 + len(self.codes)), theme.spread)
+            put_number(sheet.cell(row, 4 + len(self.codes)), theme.spread).alignment = \
+                styles.CENTRE
+            sheet.row_dimensions[row].height = paper.row_height(lines)
         last = get_column_letter(3 + len(self.codes))
         _colour_scale(sheet, f"D{header + 1}:{last}{row}", c)
         sheet.auto_filter.ref = f"A{header}:{get_column_letter(4 + len(self.codes))}{row}"
         _page(sheet, header, f"D{header + 1}")
 
-    def _evidence(self) -> None:
+    def _side_by_side(self, name: str, title: str, subtitle: str,
+                      parts: list[tuple[str, float]], values: Any) -> None:
+        """One row per theme, each member's ``parts`` across; ``values(theme, code)`` gives
+        the member's values in ``parts`` order."""
         c = self.c
-        sheet = self.book.create_sheet("Evidence")
-        header = _title(sheet, f"Evidence side by side - {c.title}", "As each authority wrote "
-                        "it, in full.")
-        labels, widths = ["ID", "Theme"], [9, 26]
+        sheet = self.book.create_sheet(name)
+        labels, widths = ["ID", "Theme"], [8.0, 24.0]
         for member in c.members:
-            for part, width in (("level", 14), ("evidence", 48), ("strengths", 34),
-                                ("next steps", 34)):
+            for part, width in parts:
                 labels.append(f"{member.name}: {part}")
                 widths.append(width)
-        styles.header_cells(sheet, header, labels, widths, height=45)
+        header = _title(sheet, f"{title} - {c.title}", subtitle, widths)
+        _header(sheet, header, labels, widths)
         row = header
         for theme in c.themes:
-            texts: list[str | None] = []
+            columns = []
             for member in c.members:
-                answer = theme.answers.get(member.code)
-                score = theme.scores.get(member.code)
-                texts.append(f"{score.level} - {score.label}" if score and score.level is not None
-                             else (score.label if score else None))
-                texts.extend((answer.evidence, answer.strengths, answer.next_steps) if answer
-                             else (None, None, None))
-            row = _text_rows(sheet, row, theme.id, theme.title, texts, widths[2:])
+                columns += list(zip(values(theme, member.code), (w for _, w in parts),
+                                    strict=True))
+            row = _text_rows(sheet, row, theme.id, theme.title, columns)
         _page(sheet, header, f"C{header + 1}")
-        # Too wide for one page: print across pages with the theme columns repeated.
-        sheet.sheet_properties.pageSetUpPr.fitToPage = False
-        sheet.print_title_cols = "A:B"
+        return sheet
+
+    def _evidence(self) -> None:
+        c = self.c
+
+        def values(theme: Any, code: str) -> list[Any]:
+            answer = theme.answers.get(code)
+            score = theme.scores.get(code)
+            level = score.level if score and score.level is not None else \
+                theme.level_text(code) or None
+            return [level, answer.evidence if answer else None]
+
+        sheet = self._side_by_side(
+            "Evidence", "Evidence side by side", "Each member's level and evidence as it "
+            "wrote them, in full; strengths and next steps are on the next sheet.",
+            [("level", 9), ("evidence", 36)], values)
+        for offset in range(len(c.members)):
+            letter = get_column_letter(3 + 2 * offset)
+            _colour_scale(sheet, f"{letter}5:{letter}{sheet.max_row}", c)
+
+    def _strengths(self) -> None:
+        def values(theme: Any, code: str) -> list[Any]:
+            answer = theme.answers.get(code)
+            return [answer.strengths, answer.next_steps] if answer else [None, None]
+
+        self._side_by_side("Strengths and next steps", "Strengths and next steps side by side",
+                           "As each member wrote them, in full.",
+                           [("strengths", 22), ("next steps", 22)], values)
 
     def _measures(self) -> None:
         c = self.c
         sheet = self.book.create_sheet("Measures")
-        header = _title(sheet, f"Measures - {c.title}", "Change is current minus baseline; "
-                        "for percentages it is in percentage points (pp).")
-        labels, widths = ["Measure", "Unit", "Better when"], [40, 16, 11]
+        labels, widths = ["Measure", "Unit", "Change in", "Better when"], [36, 13, 13, 9]
         for member in c.members:
             labels += [f"{member.name}: baseline", f"{member.name}: current",
                        f"{member.name}: change"]
-            widths += [12, 12, 12]
-        styles.header_cells(sheet, header, labels, widths, height=45)
+            widths += [11, 11, 11]
+        header = _title(sheet, f"Measures - {c.title}", "Change is current minus baseline; "
+                        "a change of a percentage is in percentage points. Red: the wrong "
+                        "way.", widths)
+        _header(sheet, header, labels, widths)
         row = header
         for measure in c.measures:
             row += 1
-            put_text(sheet.cell(row, 1), measure.title)
-            put_text(sheet.cell(row, 2), measure.unit)
-            put_text(sheet.cell(row, 3), "higher" if measure.higher_is_better else "lower")
-            col = 4
+            for col, text in enumerate((measure.title, measure.unit, measure.change_unit,
+                                        "higher" if measure.higher_is_better else "lower"),
+                                       start=1):
+                put_text(sheet.cell(row, col), text).alignment = styles.WRAP_TOP
+            sheet.row_dimensions[row].height = paper.row_height(max(
+                paper.line_count(measure.title, 36), paper.line_count(measure.unit, 13),
+                paper.line_count(measure.change_unit, 13)))
+            col = 5
             for code in self.codes:
                 value = measure.values.get(code)
-                change = measure.change(code)
                 put_number(sheet.cell(row, col), value.baseline if value else None, "0.0")
                 put_number(sheet.cell(row, col + 1), value.current if value else None, "0.0")
-                fmt = '+0.0" pp";-0.0" pp";0.0" pp"' if measure.is_percent else "+0.0;-0.0;0.0"
-                cell = put_number(sheet.cell(row, col + 2), change, fmt)
-                if change is not None:
-                    worse = change < 0 if measure.higher_is_better else change > 0
+                cell = put_number(sheet.cell(row, col + 2), measure.change(code),
+                                  CHANGE_FORMAT)
+                worse = measure.got_worse(code)
+                if worse is not None:
                     cell.font = Font(color="C00000" if worse else "00703C", bold=True)
                 col += 3
-        _page(sheet, header, f"D{header + 1}")
-
-    def _challenge(self) -> None:
-        c = self.c
-        sheet = self.book.create_sheet("Challenge")
-        header = _title(sheet, f"Challenge prompts - {c.title}", "Questions for the Quad "
-                        "meeting, strongest first within each kind. Cells say where each rests.")
-        styles.header_cells(sheet, header, ["Kind", "ID", "Title", "Members", "Reason",
-                                            "Question", "Cells"],
-                            [22, 8, 30, 30, 44, 52, 60])
-        row = header
-        for prompt in c.prompts:
-            row += 1
-            values = (KIND_TITLES[prompt.kind], prompt.item, prompt.title,
-                      ", ".join(c.labels[m] for m in prompt.members), prompt.reason,
-                      prompt.question, "\n".join(prompt.cells))
-            for col, text in enumerate(values, start=1):
-                cell = put_text(sheet.cell(row, col), text)
-                cell.alignment, cell.border = styles.WRAP_TOP, styles.BORDER
-            sheet.row_dimensions[row].height = min(409, 15 * max(
-                _lines(prompt.question, 52), len(prompt.cells) * 2, 2) + 4)
-        if not c.prompts:
-            put_text(sheet.cell(row + 1, 1), "No prompts: the members agree closely and their "
-                     "evidence supports their grades.")
-        sheet.auto_filter.ref = f"A{header}:G{max(row, header + 1)}"
-        _page(sheet, header, f"A{header + 1}")
+        _page(sheet, header, f"E{header + 1}")
 
     def _trend(self) -> None:
         c = self.c
+        assert c.previous is not None
         sheet = self.book.create_sheet("Trend")
-        header = _title(sheet, f"Since {c.previous_cycle} - {c.title}", "Indicator scores last "
-                        "cycle and now, on this comparison's framework version.")
-        labels, widths = ["ID", "Indicator"], [8, 40]
+        labels, widths = ["ID", "Indicator"], [8.0, 40.0]
         for member in c.members:
-            labels += [f"{member.name}: {c.previous_cycle}", f"{member.name}: now",
+            labels += [f"{member.name}: {c.previous.cycle}", f"{member.name}: now",
                        f"{member.name}: change"]
-            widths += [12, 12, 12]
-        styles.header_cells(sheet, header, labels, widths, height=45)
+            widths += [11, 11, 11]
+        header = _title(sheet, f"Since {c.previous.cycle} - {c.title}", "Indicator scores "
+                        "last cycle and now, on this comparison's framework version.", widths)
+        _header(sheet, header, labels, widths)
         row = header
-        for indicator in c.indicators:
+        for indicator, changes in c.indicator_changes():
             row += 1
             put_text(sheet.cell(row, 1), indicator.id)
-            put_text(sheet.cell(row, 2), indicator.title)
+            put_text(sheet.cell(row, 2), indicator.title).alignment = styles.WRAP_TOP
+            sheet.row_dimensions[row].height = paper.row_height(
+                paper.line_count(indicator.title, 40))
             col = 3
-            for member in c.members:
-                before = c.previous.get(member.code)
-                old = before.indicator(indicator.id) if before else None
-                was = old.rounded if old else None
-                now = indicator.values.get(member.code)
-                put_number(sheet.cell(row, col), was, SCORE_FORMAT)
-                put_number(sheet.cell(row, col + 1), now, SCORE_FORMAT)
-                change = round(now - was, 6) if now is not None and was is not None else None
-                cell = put_number(sheet.cell(row, col + 2), change, "+0.0;-0.0;0.0")
-                if change:
-                    cell.font = Font(color="00703C" if change > 0 else "C00000", bold=True)
+            for code in self.codes:
+                change = changes[code]
+                _score(sheet.cell(row, col), change.was)
+                _score(sheet.cell(row, col + 1), change.now)
+                cell = put_number(sheet.cell(row, col + 2), change.change, CHANGE_FORMAT)
+                if change.change:
+                    cell.font = Font(color="00703C" if change.change > 0 else "C00000",
+                                     bold=True)
                 col += 3
         _page(sheet, header, f"C{header + 1}")
 
     def _follow_up(self) -> None:
         c = self.c
-        sheet = self.book.create_sheet("Follow-up")
-        header = _title(sheet, f"Follow-up on last cycle's next steps - {c.title}",
-                        "What each member said it would do, and the progress it reports now.")
-        labels, widths = ["ID", "Theme"], [9, 26]
-        for member in c.members:
-            labels += [f"{member.name}: last cycle's next steps", f"{member.name}: progress",
-                       f"{member.name}: progressed?"]
-            widths += [34, 34, 11]
-        styles.header_cells(sheet, header, labels, widths, height=45)
-        row = header
-        counts = {m.code: 0 for m in c.members}
-        for theme in c.themes:
-            texts: list[str | None] = []
-            for member in c.members:
-                answer = theme.answers.get(member.code)
-                planned = answer.previous_next_steps if answer else ""
-                progress = answer.progress if answer else ""
-                reported = bool(progress.strip())
-                counts[member.code] += reported
-                texts += [planned, progress, "Yes" if reported else ("No" if planned else "")]
-            row = _text_rows(sheet, row, theme.id, theme.title, texts, widths[2:])
-        row += 2
+
+        def values(theme: Any, code: str) -> list[Any]:
+            answer = theme.answers.get(code)
+            return [answer.previous_next_steps if answer else None,
+                    answer.progress if answer else None, theme.progressed(code) or None]
+
+        sheet = self._side_by_side(
+            "Follow-up", "Follow-up on last cycle's next steps", "What each member said it "
+            "would do, and the progress it reports now.",
+            [("last cycle's next steps", 26), ("progress", 26), ("progress note written?", 12)],
+            values)
+        row = sheet.max_row + 2
         put_text(sheet.cell(row, 1), "Themes with progress reported: " + "; ".join(
-            f"{m.name} {counts[m.code]}" for m in c.members)).font = styles.BOLD
-        _page(sheet, header, f"C{header + 1}")
+            f"{m.name} {c.follow_up(m.code).text}" for m in c.members)).font = styles.BOLD
 
     def _charts(self) -> None:
         c = self.c
         sheet = self.book.create_sheet("Charts")
-        header = _title(sheet, f"Charts - {c.title}", "Key-area scores by member. The table "
-                        "below feeds the charts.")
-        styles.header_cells(sheet, header, ["Key area", *[m.name for m in c.members],
-                                            "Title"], [10, *([16] * len(c.members)), 44],
-                            height=45)
+        labels = ["Key area", *self.names, "Title"]
+        widths = [10, *([14] * len(self.names)), 44]
+        header = _title(sheet, f"Charts - {c.title}", "Key-area scores by member, in the "
+                        "same colours as the HTML report. The table below feeds the charts.",
+                        widths)
+        _header(sheet, header, labels, widths)
         row = header
         for category in c.categories:
             row += 1
@@ -379,10 +519,12 @@ class _Writer:
             for offset, code in enumerate(self.codes):
                 put_number(sheet.cell(row, 2 + offset), category.values.get(code), SCORE_FORMAT)
             put_text(sheet.cell(row, 2 + len(self.codes)), category.title)
-        top = c.framework.scale.highest.value
+        scale = c.framework.scale
+        low, top = scale.lowest.value, scale.highest.value
         data = Reference(sheet, min_col=2, max_col=1 + len(self.codes), min_row=header,
                          max_row=row)
-        labels = Reference(sheet, min_col=1, min_row=header + 1, max_row=row)
+        categories = Reference(sheet, min_col=1, min_row=header + 1, max_row=row)
+        colours = [c.colours[code].lstrip("#") for code in self.codes]
 
         bars = BarChart()
         bars.type, bars.grouping = "col", "clustered"
@@ -391,22 +533,38 @@ class _Writer:
         bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, top
         bars.y_axis.majorUnit = 1
         bars.add_data(data, titles_from_data=True)
-        bars.set_categories(labels)
+        bars.set_categories(categories)
+        for series, colour in zip(bars.series, colours, strict=True):
+            series.graphicalProperties.solidFill = colour
+            series.graphicalProperties.line.solidFill = colour
         bars.height, bars.width = 11, 26
         bars.y_axis.delete = False
         bars.x_axis.delete = False
-        sheet.add_chart(bars, f"A{row + 3}")
+        # Each chart on a page of its own, so no chart is cut by a page break; no header row is
+        # repeated over them.
+        sheet.row_breaks.append(Break(id=row + 1))
+        sheet.add_chart(bars, f"A{row + 2}")
+        sheet.row_breaks.append(Break(id=row + 26))
 
         radar = RadarChart()
         radar.type = "marker"
         radar.title = "Key areas by authority"
         radar.add_data(data, titles_from_data=True)
-        radar.set_categories(labels)
-        radar.y_axis.scaling.min, radar.y_axis.scaling.max = 0, top
+        radar.set_categories(categories)
+        for index, (series, colour) in enumerate(zip(radar.series, colours, strict=True)):
+            series.graphicalProperties.line.solidFill = colour
+            series.graphicalProperties.line.width = 28575  # 2.25 pt
+            series.marker = Marker(symbol=_MARKERS[index % len(_MARKERS)], size=7)
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+            series.marker.graphicalProperties.line.solidFill = colour
+            series.smooth = False
+        # The axis follows the framework's scale: a 1-to-6 scale starts at 1, not 0.
+        radar.y_axis.scaling.min, radar.y_axis.scaling.max = low, top
+        radar.y_axis.majorUnit = 1
         radar.y_axis.delete = False
-        radar.height, radar.width = 14, 20
-        sheet.add_chart(radar, f"A{row + 27}")
-        _page(sheet, header, None)
+        radar.height, radar.width = 13, 20
+        sheet.add_chart(radar, f"A{row + 28}")
+        _page(sheet, None, None)
 
 
 def build_comparison_workbook(comparison: Comparison) -> Workbook:

@@ -61,9 +61,9 @@ def with_scores(result: ReadResult) -> tuple[ReadResult, Scores | None]:
     return report_only(result), scores
 
 
-def _init_worker(directory: str, work: Callable[[ReadResult], object]) -> None:
+def _init_worker(directories: tuple[str, ...], work: Callable[[ReadResult], object]) -> None:
     global _worker_store, _worker_work
-    _worker_store = FrameworkStore(Path(directory))
+    _worker_store = FrameworkStore(*directories)
     _worker_work = work
 
 
@@ -87,7 +87,7 @@ def read_many(paths: list[Path], store: FrameworkStore, *, jobs: int | None = No
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(str(store.directory), work)) as pool:
+                             initargs=(tuple(map(str, store.directories)), work)) as pool:
         chunk = max(1, min(16, len(paths) // (workers * 4)))
         for done, output in enumerate(pool.map(_read_in_worker, map(str, paths),
                                                chunksize=chunk), start=1):

@@ -16,7 +16,7 @@ from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
 from rubric.read.raw import Engine, RawWorkbook, Sheet, read_workbook
-from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
 
 
@@ -73,6 +73,8 @@ class _Reader:
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
+        self.actions: dict[str, ActionUpdate] = {}
+        self.action_ids: set[str] = set()  # the ids the follow-up workbook was made with
 
     def at(self, sheet: Sheet, row: int, column: int) -> Location:
         return Location(self.file, sheet=sheet.name, cell=layout.cell_name(row, column))
@@ -105,6 +107,11 @@ class _Reader:
         if measures is not None:
             self._read_measure_table(sheet, *measures)
             return
+        actions = layout.find_header(sheet.rows, layout.ACTION_COLUMNS,
+                                     ("id", "action", "status", "progress_note"))
+        if actions is not None:
+            self._read_action_table(sheet, *actions)
+            return
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row[:3]):
                 if _id(value) in self.framework.theme_index:
@@ -114,7 +121,7 @@ class _Reader:
 
     def _read_theme_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
         id_col, level_col = columns["id"], columns["level"]
-        level_at = f"{sheet.name}!{layout.column_letter(level_col)}"
+        level_at = layout.column_letter(level_col)
         text_cols = [columns.get(key, -1) for key in (*layout.THEME_TEXT_KEYS,
                                                         *layout.FOLLOW_UP_KEYS)]
         answer_cols = {columns[k] for k in layout.THEME_ANSWER_KEYS if k in columns}
@@ -128,7 +135,7 @@ class _Reader:
             if row_id in themes:
                 texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
-                            texts, columns, f"{level_at}{r + 1}")
+                            texts, columns, layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -205,7 +212,38 @@ class _Reader:
             self.measures[measure_id] = MeasureValue(
                 id=measure_id, baseline=values["baseline"], current=values["current"],
                 notes=_text(cell("notes")),
-                cell=f"{sheet.name}!{layout.cell_name(r, columns.get('baseline', 0))}")
+                cell=layout.cell_ref(sheet.name,
+                                     layout.cell_name(r, columns.get("baseline", 0))))
+
+    def _read_action_table(self, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
+        statuses = {layout.normalise(s): s for s in layout.ACTION_STATUSES}
+        for r in range(header + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            cell = _cells(row, columns)
+            action_id = _id(cell("id"))
+            if not action_id:
+                self._stray_answers(sheet, r, row, [columns["status"], columns["progress_note"]])
+                continue
+            if action_id not in self.action_ids:
+                self.add("action-id-unknown", sheet, r, columns["id"], id=action_id)
+                continue
+            if action_id in self.actions:  # action ids may be theme ids (next steps): own list
+                self.add("id-duplicated", sheet, r, columns["id"], id=action_id,
+                         first=self.actions[action_id].cell)
+                continue
+            raw = cell("status")
+            status = ""
+            if not layout.is_blank(raw):
+                found = statuses.get(layout.normalise(raw))
+                if found is None:
+                    self.add("action-status-unknown", sheet, r, columns["status"],
+                             value=_text(raw), choices=", ".join(layout.ACTION_STATUSES))
+                    continue
+                status = found
+            self.actions[action_id] = ActionUpdate(
+                id=action_id, action=_text(cell("action")), due=_text(cell("due")),
+                status=status, progress=_text(cell("progress_note")),
+                cell=layout.cell_ref(sheet.name, layout.cell_name(r, columns['status'])))
 
     # --- whole-return checks -----------------------------------------------------------------
 
@@ -235,7 +273,7 @@ class _Reader:
     def _check_answers(self) -> None:
         not_evaluated = self.framework.scale.not_evaluated.label
         for answer in self.themes.values():
-            sheet, _, cell = answer.cell.rpartition("!")
+            sheet, cell = layout.split_cell_ref(answer.cell)
             where = Location(self.file, sheet=sheet, cell=cell)
             scored = answer.level is not None
             if scored and not answer.evidence:
@@ -333,6 +371,7 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         return result
     result.framework = framework
     reader = _Reader(book, framework, result.report)
+    reader.action_ids = {a.strip() for a in provenance_actions(result.provenance) if a.strip()}
     reader.run()
     ordered = {tid: reader.themes[tid] for tid in framework.theme_index if tid in reader.themes}
     provenance = result.provenance
@@ -348,8 +387,14 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         migrated_from=provenance.get("migrated_from", ""),
         themes=ordered,
         measures=reader.measures,
+        actions=reader.actions,
     )
     return result
+
+
+def provenance_actions(provenance: dict[str, str]) -> list[str]:
+    """The action ids a follow-up workbook was made with (its provenance lists them)."""
+    return provenance.get("follow_up_actions", "").split(",")
 
 
 def read_returns(paths: list[Path], store: FrameworkStore | None = None) -> Iterator[ReadResult]:

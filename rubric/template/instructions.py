@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from rubric.framework.model import Framework
-from rubric.xlsx import layout
+from rubric.xlsx import layout, styles
 from rubric.xlsx.cells import put_text
 
 if TYPE_CHECKING:
@@ -145,9 +145,7 @@ def write_instructions(sheet: Any, framework: Framework, info: TemplateInfo) -> 
          "answers by the IDs in column A, so please do not change them. There are no score "
          "formulas: scores are calculated when the Quad lead checks the returns.")
     sheet.print_area = f"A1:B{row}"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    styles.print_portrait(sheet)  # A4: without a paper size it would print on US Letter
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False

@@ -27,6 +27,7 @@ class TemplateTarget:
     code: str  # "" for an authority outside the 32 (allowed with allow_unlisted)
     path: Path
     follow_up: dict[str, str] | None = None  # theme id -> last cycle's next steps
+    actions: tuple[dict[str, str], ...] | None = None  # agreed at last cycle's Quad meeting
 
 
 @dataclass(slots=True)
@@ -41,7 +42,8 @@ class TemplateRun:
         return {"framework": {"id": self.framework.id, "version": self.framework.version},
                 "cycle": self.cycle, "written": [str(p) for p in self.written],
                 "targets": [{"authority": t.authority, "code": t.code or None,
-                             "path": str(t.path), "follow_up": t.follow_up is not None}
+                             "path": str(t.path), "follow_up": t.follow_up is not None,
+                             "actions": len(t.actions or ())}
                             for t in self.targets], **self.report.to_dict()}
 
 
@@ -121,15 +123,16 @@ def make_templates(framework: Framework, output: Path, *, cycle: str,
     chosen = list(dict.fromkeys(chosen))
     paths = output_paths(framework, cycle, chosen, output)
     run = TemplateRun(framework, cycle)
-    previous: dict[str, dict[str, str] | None] = {}
+    previous: dict[str, tuple[dict[str, str] | None, tuple[dict[str, str], ...]]] = {}
     if follow_up:
         previous = _previous_steps(framework, chosen, follow_up_cycle or previous_cycle(cycle),
                                    history_path, store or FrameworkStore(), run.report)
     for (name, code), path in zip(chosen, paths, strict=True):
-        steps = (previous.get(code or name) or {}) if follow_up else None
-        run.targets.append(TemplateTarget(name, code, path, steps))
-    planned = [(TemplateInfo(t.authority, cycle, t.code, follow_up=t.follow_up), t.path)
-               for t in run.targets]
+        steps, actions = previous.get(code or name, (None, ()))
+        run.targets.append(TemplateTarget(name, code, path, (steps or {}) if follow_up else None,
+                                          actions or None))
+    planned = [(TemplateInfo(t.authority, cycle, t.code, follow_up=t.follow_up,
+                             actions=t.actions), t.path) for t in run.targets]
     try:
         run.written = write_templates(framework, planned, force=force)
     except OutputExists as exc:
@@ -138,22 +141,29 @@ def make_templates(framework: Framework, output: Path, *, cycle: str,
 
 
 def _previous_steps(framework: Framework, chosen: list[tuple[str, str]], earlier: str,
-                    history_path: Path | None, store: FrameworkStore,
-                    report: Report) -> dict[str, dict[str, str] | None]:
+                    history_path: Path | None, store: FrameworkStore, report: Report
+                    ) -> dict[str, tuple[dict[str, str] | None, tuple[dict[str, str], ...]]]:
+    """Per target: last cycle's next steps (theme id -> text; None without a return) and the
+    actions its Quad agreed for it at last cycle's meeting (from the meeting record)."""
     from rubric.cycles.history import open_existing_history
     from rubric.cycles.trend import previous_next_steps
+    from rubric.meeting.actions import follow_up_items
     from rubric.resources import history_path as default_history
 
     earlier = check_cycle(earlier, "--previous-cycle")
     history = open_existing_history(history_path or default_history())
-    found: dict[str, dict[str, str] | None] = {}
+    found: dict[str, tuple[dict[str, str] | None, tuple[dict[str, str], ...]]] = {}
     try:
         for name, code in chosen:
             steps = previous_next_steps(history, code or name, earlier, store, framework)
             if steps is None and code:
                 steps = previous_next_steps(history, name, earlier, store, framework)
-            found[code or name] = steps
-            if steps is None:
+            agreed = history.code_for(code or name)
+            items = (follow_up_items(history, agreed, earlier, store, framework)
+                     if agreed else None)
+            actions = items.template_actions() if items and items.source == "record" else ()
+            found[code or name] = (steps, actions)
+            if steps is None and not actions:
                 report.add(problem("follow-up-no-previous", Location(name), authority=name,
                                    cycle=earlier))
     finally:

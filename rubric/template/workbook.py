@@ -58,6 +58,11 @@ class TemplateInfo:
     # Follow-up: theme id -> the next steps this authority recorded last cycle. When given,
     # theme rows show them beside a column for reporting progress on them.
     follow_up: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
+    # Follow-up: the actions to report on, each a mapping of layout.ACTION_COLUMNS keys (id,
+    # action, links, owner, due, success; status as last known) -> text. When given, an Actions
+    # sheet lists them with a status dropdown and a progress note.
+    actions: tuple[Mapping[str, str], ...] | None = field(default=None, hash=False,
+                                                          compare=False)
 
 
 def _lines(text: str, width: float) -> int:
@@ -137,6 +142,8 @@ class _TemplateWriter:
             self._category_sheet(category)
         if self.framework.measures:
             self._measures_sheet()
+        if self.info.actions:
+            self._actions_sheet()
         self._progress_sheet()
         self._lists_sheet()
         self._provenance_sheet()
@@ -268,6 +275,43 @@ class _TemplateWriter:
         _print_setup(sheet, layout.HEADER_ROW)
         _protect(sheet)
 
+    def _actions_sheet(self) -> None:
+        """The actions agreed last cycle, each with a status to choose and a progress note."""
+        sheet = self.book.create_sheet(layout.ACTIONS_SHEET)
+        columns = layout.ACTION_COLUMNS
+        _title_rows(
+            sheet,
+            f"Actions agreed last cycle - {self.info.authority}, {self.info.cycle}",
+            "For each action choose where it stands now and say briefly what has happened. "
+            "'Not started' is never counted as progress.",
+            len(columns),
+        )
+        _header(sheet, columns, {})
+        first = len(self.choices) + 1
+        statuses = DataValidation(
+            type="list", formula1=f"'{layout.LISTS_SHEET}'!$A${first}:$A$"
+            f"{first + len(layout.ACTION_STATUSES) - 1}", allow_blank=True,
+            showErrorMessage=True, errorStyle="warning", errorTitle="Choose a status",
+            error="Pick a status from the list.", promptTitle="Status",
+            prompt="Where does this action stand now?", showInputMessage=True)
+        sheet.add_data_validation(statuses)
+        widths = {i: c.width for i, c in enumerate(columns, start=1)}
+        for row, action in enumerate(self.info.actions or (), start=layout.HEADER_ROW + 1):
+            texts = {}
+            for index, column in enumerate(columns, start=1):
+                cell = sheet.cell(row, index)
+                cell.border, cell.alignment = _BORDER, _WRAP_TOP
+                if column.answer:
+                    cell.fill, cell.protection = _ANSWER_FILL, _UNLOCKED
+                else:
+                    texts[index] = str(action.get(column.key, "") or "")
+                    put_text(cell, texts[index])
+            statuses.add(f"{layout.column_letter(columns.index(columns[6]))}{row}")
+            sheet.row_dimensions[row].height = _fit_height(texts, widths, 3)
+        sheet.freeze_panes = sheet.cell(layout.HEADER_ROW + 1, 3)
+        _print_setup(sheet, layout.HEADER_ROW)
+        _protect(sheet)
+
     def _progress_sheet(self) -> None:
         """Live counts of answered themes: counting, not scoring, so formulas are safe here."""
         sheet = self.book.create_sheet(layout.PROGRESS_SHEET, 1)
@@ -305,7 +349,8 @@ class _TemplateWriter:
 
     def _lists_sheet(self) -> None:
         sheet = self.book.create_sheet(layout.LISTS_SHEET)
-        for row, choice in enumerate(self.choices, start=1):
+        extra = list(layout.ACTION_STATUSES) if self.info.actions else []
+        for row, choice in enumerate([*self.choices, *extra], start=1):
             put_text(sheet.cell(row, 1), choice)
         sheet.sheet_state = "veryHidden"
         _protect(sheet)
@@ -325,6 +370,7 @@ class _TemplateWriter:
             "generator": f"rubric {__version__}",
             "created_at": created.isoformat(),
             "migrated_from": self.info.migrated_from,
+            "follow_up_actions": ", ".join(str(a.get("id", "")) for a in self.info.actions or ()),
         }
         for row, key in enumerate(layout.PROVENANCE_KEYS, start=1):
             put_text(sheet.cell(row, 1), key)
@@ -386,7 +432,7 @@ def write_templates(framework: Framework, targets: list[tuple[TemplateInfo, Path
     written = []
     for info, path in targets:
         with atomic_output(path, force=force) as temporary:
-            if info.follow_up is not None:  # per-authority content: no shared body
+            if info.follow_up is not None or info.actions:  # per-authority: no shared body
                 build_template(framework, info).save(temporary)
             else:
                 key = (info.cycle, info.created_at, info.migrated_from)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.framework.model import Framework
+from rubric.problems import plural
 from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
 
@@ -47,7 +48,7 @@ class Migration:
         placed = [p for p in self.placements if p.how != "unplaced"]
         review = sum(p.review for p in placed)
         return (f"{self.response.authority}: {self.old_version} -> {self.new_version}; "
-                f"{len(placed)} answer(s) carried ({review} to review), "
+                f"{plural(len(placed), 'answer')} carried ({review} to review), "
                 f"{len(self.carried_over) + len(self.measures_carried_over)} kept on the "
                 f"'{CARRIED_OVER_SHEET}' sheet")
 
@@ -142,7 +143,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
     from rubric.template.fill import fill_workbook
     from rubric.template.workbook import TemplateInfo, write_template
     from rubric.xlsx.cells import put_text, split_text
-    from rubric.xlsx.styles import BORDER, WRAP_TOP, header_cells
+    from rubric.xlsx.styles import BORDER, WRAP_TOP, header_cells, print_landscape
 
     response = migration.response
     info = TemplateInfo(response.authority, response.cycle, response.authority_code,
@@ -181,6 +182,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
                                         f"baseline {value.baseline}, current {value.current}",
                                         value.notes, None, why], start=1):
                 put_text(sheet.cell(row, col), text)
+        print_landscape(sheet, 3)
 
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank.xlsx"

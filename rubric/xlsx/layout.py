@@ -70,6 +70,21 @@ MEASURE_COLUMNS: tuple[Column, ...] = (
     Column("notes", "Notes", 50, answer=True),
 )
 
+# Follow-up workbooks: the actions agreed at last cycle's Quad meeting (or last cycle's next
+# steps), each with a status to choose and a progress note.
+ACTIONS_SHEET = "Actions"
+ACTION_STATUSES = ("Not started", "In progress", "Completed", "No longer a priority")
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 11),
+    Column("action", "Agreed action", 46),
+    Column("links", "Linked to", 12),
+    Column("owner", "Owner", 16),
+    Column("due", "Due date", 12),
+    Column("success", "Success measure", 32),
+    Column("status", "Status", 20, answer=True),
+    Column("progress_note", "Progress note", 46, answer=True),
+)
+
 PROVENANCE_KEYS = (
     "format",
     "framework_id",
@@ -82,6 +97,7 @@ PROVENANCE_KEYS = (
     "generator",
     "created_at",
     "migrated_from",  # "<framework id> <version>" when the return was migrated; else empty
+    "follow_up_actions",  # ids on the Actions sheet, comma-separated (follow-up workbooks)
 )
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
@@ -106,6 +122,26 @@ def column_letter(index: int) -> str:
 def cell_name(row: int, column: int) -> str:
     """0-based row and column -> ``B7``."""
     return f"{column_letter(column)}{row + 1}"
+
+
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_LOOKS_LIKE_CELL = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*")
+
+
+def cell_ref(sheet: str, cell: str) -> str:
+    """``'7 Management and support of sta'!E10`` or ``Measures!F6``: a sheet and cell as Excel
+    writes a reference, the name quoted (and any apostrophe doubled) when it needs it."""
+    if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_CELL.fullmatch(sheet):
+        return f"{sheet}!{cell}"
+    return "'" + sheet.replace("'", "''") + f"'!{cell}"
+
+
+def split_cell_ref(ref: str) -> tuple[str, str]:
+    """The inverse of :func:`cell_ref`: ``(sheet, cell)``."""
+    sheet, _, cell = ref.rpartition("!")
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, cell
 
 
 def normalise(text: Any) -> str:

@@ -55,3 +55,16 @@ def print_landscape(sheet, header_row: int | None = None) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if header_row:
         sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def print_portrait(sheet) -> None:
+    """A4 portrait, fitted to one page wide: for reading sheets such as the Instructions.
+
+    Without an explicit paper size a sheet prints on the spreadsheet's default, which is US
+    Letter in Excel and LibreOffice alike.
+    """
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
