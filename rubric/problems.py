@@ -192,8 +192,6 @@ _define("account-unknown", E, "there is no account named {name!r}", "'rubric use
 _define("password-rejected", E, "the password was refused: {reason}", "Choose a longer "
         "password that is not common and not like the account name (12 characters or more).",
         usage=True)
-_define("date-invalid", E, "{value!r} is not a date", "Write the date as YYYY-MM-DD, e.g. "
-        "2026-03-31.", usage=True)
 _define("comparison-has-problems", E, "this comparison could not be made ({errors} error(s)), "
         "so it cannot be released", "Have the members fix the problems it lists, then "
         "generate it again.", usage=True)

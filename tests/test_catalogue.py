@@ -68,8 +68,6 @@ DEDICATED.update({
                                "after_release",
     "not-found": "test_web_access.py::test_unknown_objects_bad_dates_and_unreleasable_"
                  "comparisons",
-    "date-invalid": "test_web_access.py::test_unknown_objects_bad_dates_and_unreleasable_"
-                    "comparisons",
     "comparison-has-problems": "test_web_access.py::test_unknown_objects_bad_dates_and_"
                                "unreleasable_comparisons",
     "account-exists": "test_web_security.py::test_password_rules_and_unknown_names_are_refused_"
