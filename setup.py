@@ -1,4 +1,5 @@
-"""Build hook: ship the repository's frameworks/ and quads.yaml inside the package.
+"""Build hook: ship the repository's frameworks/, quads.yaml and example returns inside the
+package.
 
 They live at the top of the repository, where framework editors work on them; an installed
 rubric finds them in ``rubric/_bundled`` (see rubric/resources.py), so it works from any folder.
@@ -17,7 +18,8 @@ class BuildWithBundledData(build_py):
     def run(self) -> None:
         super().run()
         target = Path(self.build_lib) / "rubric" / "_bundled"
-        sources = [*sorted((ROOT / "frameworks").glob("*/*.yaml")), ROOT / "quads.yaml"]
+        sources = [*sorted((ROOT / "frameworks").glob("*/*.yaml")), ROOT / "quads.yaml",
+                   *sorted((ROOT / "responses" / "examples").glob("**/*.xlsx"))]
         for source in sources:
             relative = source.relative_to(ROOT)
             self.mkpath(str((target / relative).parent))

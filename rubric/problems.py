@@ -180,6 +180,39 @@ _define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expe
 _define("ingest-cycle-unknown", E, "this return does not say which cycle it is for",
         "Pass --cycle to say which cycle it belongs to.")
 
+# --- the web service (rubric serve) -----------------------------------------------------------
+_define("return-other-authority", E, "this return is from {found}, but you upload for {expected}",
+        "Upload your own authority's return: download a fresh workbook from your page if this "
+        "one was made for someone else.")
+_define("upload-missing", E, "no file was uploaded", "Choose a workbook (.xlsx) and upload it "
+        "again.", usage=True)
+_define("upload-too-large", E, "the upload is larger than {limit}", "A return is well under "
+        "1 MB; check it is the right file.", usage=True)
+_define("upload-too-many", E, "more than {limit} file(s) in one upload", "Upload one file at "
+        "a time.", usage=True)
+_define("sign-in-failed", E, "the name or password is not right", "Check both and try again; "
+        "ask your administrator for a new sign-in link if you have forgotten the password.",
+        usage=True)
+_define("sign-in-locked", E, "too many failed sign-ins; wait {minutes} minutes",
+        "Sign-in pauses after repeated failures to stop password guessing; ask your "
+        "administrator for a new sign-in link if you have forgotten the password.", usage=True)
+_define("access-denied", E, "you may not see or do this", "Sign in with an account that has "
+        "this role, or ask your administrator.", usage=True)
+_define("not-found", E, "there is nothing here", "Go back to your home page and follow a link "
+        "from there.", usage=True)
+_define("account-exists", E, "there is already an account named {name!r}", "Choose another "
+        "name, or use 'rubric users link {name}' for a new sign-in link.", usage=True)
+_define("account-unknown", E, "there is no account named {name!r}", "'rubric users list' "
+        "shows the accounts.", usage=True)
+_define("password-rejected", E, "the password was refused: {reason}", "Choose a longer "
+        "password that is not common and not like the account name (12 characters or more).",
+        usage=True)
+_define("comparison-has-problems", E, "this comparison could not be made ({errors} error(s)), "
+        "so it cannot be released", "Have the members fix the problems it lists, then "
+        "generate it again.", usage=True)
+_define("comparison-not-released", E, "the comparison of {quad} for {cycle} has not been "
+        "released yet", "Your Quad lead releases it after checking it; ask them.", usage=True)
+
 # --- versions -------------------------------------------------------------------------------
 _define("migrate-invalid-return", E, "this return has {errors:plural:error} and cannot be migrated "
         "(listed above)", "Fix the return first: run 'rubric validate' on it.")

@@ -44,6 +44,14 @@ def bundled_quads_file() -> Path | None:
     return None
 
 
+def bundled_examples_dir() -> Path | None:
+    """The example returns (fictional Example Authorities A-D) shipped with rubric."""
+    for candidate in (_BUNDLED / "responses" / "examples", _CHECKOUT / "responses" / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
 def framework_search_path(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, ...]:
     """The folders searched for ``<id>/<version>.yaml``, in lookup order, without repeats."""
     candidates: list[Path] = []

@@ -25,3 +25,48 @@ def demo_framework():
     result = load_framework(DEMO)
     assert result.valid, [str(p) for p in result.report]
     return result.framework
+
+
+# --- the web service (rubric serve): one configured Django per test process ------------------
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory):
+    """The service configured on a fresh database with the example data and accounts, plus a
+    second Quad (FG1 Quad A) with an officer and a lead, and three comparisons of the example
+    Quad: unreleased, released, and one for release tests to use up."""
+    pytest.importorskip("django", reason="the web extra (django) is not installed")
+    from types import SimpleNamespace
+
+    from django.test import Client
+
+    from rubric.web.config import ServiceConfig
+    from rubric.web.example import EXAMPLE_CYCLE, EXAMPLE_FRAMEWORK, EXAMPLE_QUAD, load_example
+    from rubric.web.settings import configure
+
+    root = tmp_path_factory.mktemp("web")
+    config = ServiceConfig(db=root / "service.sqlite", uploads=root / "uploads",
+                           quads_file=ROOT / "quads.yaml", cycle=EXAMPLE_CYCLE,
+                           framework=EXAMPLE_FRAMEWORK, extra_quads=(EXAMPLE_QUAD,),
+                           max_upload_bytes=2 * 1024 * 1024)
+    configure(config)
+    load_example(ROOT / "responses" / "examples")
+    from rubric.web.accounts import add_account
+    from rubric.web.models import Account, ComparisonRecord, Upload
+
+    add_account("officer-abd", "officer", authority="Aberdeen City")
+    add_account("lead-fg1a", "quad-lead", quads=["FG1 Quad A"], quads_path=config.quads_file)
+
+    def client(username: str | None = None, **options) -> Client:
+        made = Client(**options)
+        if username:
+            made.force_login(Account.objects.get(username=username))
+        return made
+
+    lead = client("quad-lead")
+    made = [lead.post("/api/quads/example-quad/compare").json()["comparison"]["id"]
+            for _ in range(3)]
+    assert lead.post(f"/api/comparisons/{made[1]}/release").status_code == 200
+    assert all(ComparisonRecord.objects.get(pk=i).valid for i in made)
+    uploads = {u.authority_key: u.id for u in Upload.objects.all()}
+    return SimpleNamespace(config=config, root=root, client=client, unreleased=made[0],
+                           released=made[1], throwaway=made[2], uploads=uploads)

@@ -61,6 +61,34 @@ DEDICATED.update(dict.fromkeys((
     "internal-error"),
     "test_cli_refusals.py::test_refusal_is_coded_in_text_and_json"))
 
+# The web service's refusals (tests/test_web_*.py).
+DEDICATED.update({
+    "return-other-authority": "test_web_uploads.py::test_a_return_of_another_authority_is_"
+                              "refused",
+    "upload-missing": "test_web_security.py::test_uploads_over_the_limits_are_refused_before_"
+                      "they_are_read",
+    "upload-too-large": "test_web_security.py::test_uploads_over_the_limits_are_refused_"
+                        "before_they_are_read",
+    "upload-too-many": "test_web_security.py::test_uploads_over_the_limits_are_refused_before_"
+                       "they_are_read",
+    "sign-in-failed": "test_web_security.py::test_sign_in_is_rate_limited_per_name",
+    "sign-in-locked": "test_web_security.py::test_sign_in_is_rate_limited_per_name",
+    "access-denied": "test_web_access.py::test_a_refusal_is_a_coded_problem_in_the_clis_json_"
+                     "shape",
+    "comparison-not-released": "test_web_access.py::test_a_comparison_is_seen_by_members_only_"
+                               "after_release",
+    "not-found": "test_web_access.py::test_unknown_objects_bad_dates_and_unreleasable_"
+                 "comparisons",
+    "comparison-has-problems": "test_web_access.py::test_unknown_objects_bad_dates_and_"
+                               "unreleasable_comparisons",
+    "account-exists": "test_web_security.py::test_password_rules_and_unknown_names_are_refused_"
+                      "when_adding_accounts",
+    "account-unknown": "test_web_security.py::test_password_rules_and_unknown_names_are_"
+                       "refused_when_adding_accounts",
+    "password-rejected": "test_web_security.py::test_password_rules_and_unknown_names_are_"
+                         "refused_when_adding_accounts",
+})
+
 
 def test_every_problem_code_has_a_fixture() -> None:
     covered = (set(framework_fixtures.EDITS) | set(test_workbook_problems.FIXTURES)

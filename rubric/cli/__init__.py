@@ -18,6 +18,7 @@ from rubric.cli.framework import framework
 from rubric.cli.history import export_cycle, ingest, trend
 from rubric.cli.meeting import meeting, report
 from rubric.cli.registry import authorities, quads
+from rubric.cli.web import serve, users
 from rubric.cli.workbook import migrate, template, validate
 
 
@@ -48,7 +49,7 @@ def main() -> None:
 
 
 for command in (framework, template, validate, score, compare, national, migrate, ingest, trend,
-                export_cycle, authorities, quads, meeting, report):
+                export_cycle, authorities, quads, meeting, report, serve, users):
     main.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""The service's views: each checks who may see what and calls the library."""
