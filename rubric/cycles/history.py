@@ -347,6 +347,8 @@ def check_history_file(path: Path) -> None:
                                        found="it is a folder or a device"))
         with path.open("rb") as handle:
             head = handle.read(100)
+        if not head:
+            return  # an empty file is a database not yet written (SQLite's own rule): new
     except OSError as exc:
         raise HistoryError(problem("file-unreadable", where,
                                    reason=exc.strerror or str(exc))) from exc
@@ -399,7 +401,7 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
     """
     target = Path(path) if path is not None else default_db_path()
     check_history_file(target)
-    if not target.exists():
+    if not target.exists() or target.stat().st_size == 0:
         if not create:
             raise HistoryError(problem("history-missing", Location(str(target)), path=target))
         target.parent.mkdir(parents=True, exist_ok=True)
