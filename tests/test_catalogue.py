@@ -1,14 +1,20 @@
-"""Every code in the problem catalogue is triggered by at least one fixture in the suite."""
+"""Every code in the problem catalogue is triggered by at least one fixture in the suite.
+
+Fixture tables are found by reading the test sources (no test module imports another): a
+module-level dict named FIXTURES, STORE_FIXTURES, EDITS or COMMANDS maps each code to the
+fixture that triggers it (its own test asserts the code comes out), and DEDICATED below maps
+the rest to the test that triggers them, which must exist.
+"""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from rubric.problems import CATALOGUE
-from tests import (
-    framework_fixtures,
-    test_meeting_record,
-    test_quads,
-    test_workbook_problems,
-)
+
+TESTS = Path(__file__).resolve().parent
+TABLES = {"FIXTURES", "STORE_FIXTURES", "EDITS", "COMMANDS"}
 
 # Codes whose fixture lives in a dedicated test rather than a fixture table.
 DEDICATED = {
@@ -90,9 +96,40 @@ DEDICATED.update({
 })
 
 
+def _keys(node: ast.AST) -> set[str]:
+    """String keys of a dict literal, or of ``dict.fromkeys((...), ...)``."""
+    if isinstance(node, ast.Dict):
+        return {k.value for k in node.keys if isinstance(k, ast.Constant)
+                and isinstance(k.value, str)}
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "fromkeys" and node.args
+            and isinstance(node.args[0], ast.Tuple | ast.List)):
+        return {e.value for e in node.args[0].elts if isinstance(e, ast.Constant)}
+    return set()
+
+
+def _tables() -> set[str]:
+    """Every code that is a key of a fixture table in a test source or helper module."""
+    found: set[str] = set()
+    for path in [*TESTS.glob("*.py"), *TESTS.glob("*/*.py")]:
+        if path.name == Path(__file__).name:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) else (
+                node.target if isinstance(node, ast.AnnAssign) else None)
+            if isinstance(target, ast.Name) and target.id in TABLES and node.value is not None:
+                found |= _keys(node.value)
+    return found
+
+
 def test_every_problem_code_has_a_fixture() -> None:
-    covered = (set(framework_fixtures.EDITS) | set(test_workbook_problems.FIXTURES)
-               | set(test_quads.FIXTURES) | set(DEDICATED) | set(test_meeting_record.FIXTURES)
-               | set(test_meeting_record.STORE_FIXTURES))
+    covered = _tables() | set(DEDICATED)
     assert sorted(set(CATALOGUE) - covered) == []
     assert sorted(covered - set(CATALOGUE)) == []
+
+
+def test_every_dedicated_fixture_names_a_real_test() -> None:
+    for code, where in DEDICATED.items():
+        module, _, name = where.partition("::")
+        source = (TESTS / module).read_text(encoding="utf-8")
+        assert f"def {name}(" in source, f"{code}: no test {where}"
