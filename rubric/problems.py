@@ -57,6 +57,8 @@ _define("output-exists", E, "{path} already exists", "Pass --force to replace it
 _define("internal-error", E, "rubric stopped on an unexpected error ({kind}: {detail})",
         "This is a fault in rubric, not in your files: please report it with the command you "
         "ran (set RUBRIC_DEBUG=1 to see the details). Your inputs were not changed.", usage=True)
+_define("web-extra-missing", E, "the web service needs {missing}, which is not installed",
+        "Install rubric with its web extra: pip install 'rubric[web]'.", usage=True)
 _define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
 _define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
         "hold them.", usage=True)

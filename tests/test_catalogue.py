@@ -69,6 +69,8 @@ DEDICATED.update(dict.fromkeys((
 
 # The web service's refusals (tests/test_web_*.py).
 DEDICATED.update({
+    "web-extra-missing": "test_cli_refusals.py::test_serve_without_the_web_extra_says_how_to_"
+                         "install_it",
     "return-other-authority": "test_web_uploads.py::test_a_return_of_another_authority_is_"
                               "refused",
     "upload-missing": "test_web_security.py::test_uploads_over_the_limits_are_refused_before_"
