@@ -194,6 +194,8 @@ class History:
         else:
             cursor.execute("COMMIT")
 
+    transaction = _write  # for the other stores kept in this database (meeting records)
+
     # --- writing -----------------------------------------------------------------------------
 
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
