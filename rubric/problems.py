@@ -145,6 +145,9 @@ _define("changelog-version-missing", W, "the changelog has no entry for version 
         "Add a changelog entry saying what changed in {version}.")
 _define("challenge-questions-missing", W, "indicator {id!r} has no challenge questions",
         "Add 'How well do we ...?' questions to the indicator or its themes.")
+_define("overall-judgement-shape", W, "key area {id!r} is an overall judgement, but {reason}",
+        "An overall judgement is one level chosen for the whole: give the key area one "
+        "indicator with 'grading: indicator' (or 'both').")
 _define("duplicate-title", W, "the title {title!r} is used by {first!r} too",
         "Give each item a distinct title so people can tell them apart.")
 _define("alias-clash", E, "the alias {alias!r} of {id!r} is {what}",
@@ -302,7 +305,7 @@ _define("sheet-missing", E, "no sheet holds the themes of {what}",
         "The sheet was deleted or its ID column damaged; copy the answers into a fresh workbook.")
 _define("header-missing", E, "the table header on this sheet is missing or changed (no "
         "{header!r} column found)", "Restore the header row from a fresh workbook.")
-_define("theme-missing", E, "theme {id!r} has no row in this workbook",
+_define("theme-missing", E, "{what} {id!r} has no row in this workbook",
         "The row was deleted or its ID changed; restore it from a fresh workbook.")
 _define("id-unknown", E, "the ID {id!r} is not in framework {framework}",
         "IDs must not be edited: restore the original ID from a fresh workbook.")
@@ -316,6 +319,19 @@ _define("level-without-evidence", W, "theme {id!r} has a level but no evidence",
         "Say how you know: evidence is what the Quad will discuss.")
 _define("evidence-without-level", W, "theme {id!r} has evidence but no level",
         "Choose a level, or '{not_evaluated}' if you have not evaluated it yet.")
+_define("level-not-graded", W, "theme {id!r} has a level, but indicator {indicator!r} is judged "
+        "as a whole in this framework, so the theme's level is not used",
+        "Choose the level in the row of indicator {indicator} and use the theme's row for "
+        "evidence; clear the theme's level.")
+_define("judgement-missing", W, "indicator {id!r} has evidence but no judgement",
+        "Choose a level for the indicator in its own row, or '{not_evaluated}' if you have not "
+        "evaluated it yet; without one it has no score.")
+_define("judgement-without-evidence", W, "indicator {id!r} has a judgement but no evidence in "
+        "its row or its themes", "Say how you know: evidence is what the Quad will discuss.")
+_define("judgement-far-from-themes", W, "the judgement {level} for indicator {id!r} is more than "
+        "a level away from its themes (their {rule} is {themes:g})",
+        "A judgement may weigh some themes more than others; say why in the indicator's "
+        "evidence, or check the level chosen.")
 _define("answer-outside-framework", W, "text outside the answer cells will not be read: "
         "{value!r}", "Move it into the evidence, strengths or next steps of a theme.")
 _define("measure-fraction-among-percentages", E, "{value:g} looks like a fraction, but the other "
@@ -333,9 +349,9 @@ _define("text-at-cell-limit", W, "this text is exactly {limit:,} characters long
         "cell holds: it was probably cut when the file was saved", "Excel and LibreOffice cut "
         "longer text on saving. Check its end is there; if not, shorten it or go on in "
         "another answer cell.")
-_define("return-incomplete", W, "{answered} of {total} themes answered ({percent}%){detail}",
-        "Choose a level, '{not_applicable}' or '{not_evaluated}' for every theme; a score needs "
-        "at least {threshold}% of the themes under it answered.")
+_define("return-incomplete", W, "{answered} of {total} {what} answered ({percent}%){detail}",
+        "Choose a level, '{not_applicable}' or '{not_evaluated}' for every {one}; a score needs "
+        "at least {threshold}% of the {what} under it answered.")
 _define("sheet-not-in-framework", W, "the sheet {sheet!r} is not part of the {framework} "
         "workbook, so nothing on it was read", "That is fine for your own notes or plans; "
         "answers belong in the key-area sheets.")

@@ -17,7 +17,8 @@ from rubric.framework.model import Framework, Scoring
 from rubric.problems import display_path
 from rubric.response import Response, ThemeAnswer
 
-Status = Literal["scored", "unanswered", "excluded"]
+# "evidence": a theme of an indicator judged as a whole; it informs the judgement, no level.
+Status = Literal["scored", "unanswered", "excluded", "evidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,13 @@ class Scores:
     categories: list[Score] = field(default_factory=list)
     indicators: list[Score] = field(default_factory=list)
     themes: list[ThemeScore] = field(default_factory=list)
+    # Indicators judged as a whole: each judgement as answered (id is the indicator's).
+    judgements: list[ThemeScore] = field(default_factory=list)
+    # Key areas that are overall judgements (also in ``categories``): never in ``overall``.
+    overall_judgements: list[Score] = field(default_factory=list)
+
+    def judgement(self, indicator_id: str) -> ThemeScore | None:
+        return next((j for j in self.judgements if j.id == indicator_id), None)
 
     def indicator(self, indicator_id: str) -> Score | None:
         return next((s for s in self.indicators if s.id == indicator_id), None)
@@ -106,6 +114,9 @@ class Scores:
             "indicators": [s.to_dict(explain) for s in self.indicators],
             "themes": [t.to_dict() | ({"reason": t.reason} if explain else {})
                        for t in self.themes],
+            "judgements": [j.to_dict() | ({"reason": j.reason} if explain else {})
+                           for j in self.judgements],
+            "overall_judgements": [s.to_dict(explain) for s in self.overall_judgements],
         }
 
 
@@ -167,6 +178,49 @@ def _theme_score(framework: Framework, theme_id: str, title: str,
 
 Part = tuple[str, float | None, float, str | None]  # (id, value, weight, why left out)
 
+JUDGEMENT = "judgement"  # the rule of an indicator's score when it is judged as a whole
+OVERALL_JUDGEMENT = "an overall judgement, reported on its own (never averaged in)"
+
+
+def _evidence_theme(theme_id: str, title: str, answer: ThemeAnswer | None) -> ThemeScore:
+    """A theme of an indicator judged as a whole: evidence for the judgement, no level."""
+    return ThemeScore(theme_id, title, "evidence", None, None, None,
+                      "evidence for its indicator's judgement (themes are not graded)",
+                      bool(answer and answer.evidence))
+
+
+def _judgement(framework: Framework, indicator: Any, response: Response,
+               themes: list[ThemeScore]) -> ThemeScore:
+    """The indicator's own judgement; its evidence may be written against its themes."""
+    scored = _theme_score(framework, indicator.id, indicator.title,
+                          response.judgements.get(indicator.id))
+    if not scored.has_evidence and any(t.has_evidence for t in themes):
+        scored = ThemeScore(scored.id, scored.title, scored.status, scored.value, scored.level,
+                            scored.label, scored.reason, True)
+    return scored
+
+
+def _judged_indicator(indicator: Any, judgement: ThemeScore, from_themes: Score | None,
+                      scoring: Scoring) -> Score:
+    """An indicator judged as a whole: its score is the judgement, a whole number, not an
+    aggregate; when its themes are graded too, what they give is said beside it."""
+    beside = ""
+    if from_themes is not None and from_themes.value is not None:
+        beside = (f"; its graded themes give {round_score(from_themes.value, scoring):g} "
+                  f"({from_themes.rule}), not used for the score")
+    if judgement.status == "excluded":
+        return Score(indicator.id, indicator.title, None, None, 0, 0, JUDGEMENT,
+                     excluded=((indicator.id, judgement.reason),),
+                     note="the indicator's judgement is left out, so there is no score")
+    if judgement.value is None:
+        return Score(indicator.id, indicator.title, None, None, 0, 1, JUDGEMENT,
+                     excluded=((indicator.id, judgement.reason),),
+                     note="no judgement of the indicator as a whole" + beside)
+    return Score(indicator.id, indicator.title, judgement.value,
+                 round_score(judgement.value, scoring), 1, 1, JUDGEMENT,
+                 ((indicator.id, judgement.value, 1.0),),
+                 note=f"the indicator's own judgement ({judgement.reason})" + beside)
+
 
 def _combine(item_id: str, title: str, rule: str, parts: list[Part], answered: int, total: int,
              scoring: Scoring) -> Score:
@@ -200,13 +254,16 @@ def score_response(response: Response, framework: Framework) -> Scores:
     indicators: list[Score] = []
     categories: list[Score] = []
     category_parts: list[Part] = []
+    judgements: list[ThemeScore] = []
     for category in framework.categories:
         indicator_parts: list[Part] = []
         for indicator in category.indicators:
             theme_parts: list[Part] = []
+            graded = framework.grades_themes(indicator)
             for theme in indicator.themes:
-                scored = _theme_score(framework, theme.id, theme.title,
-                                      response.themes.get(theme.id))
+                scored = (_theme_score(framework, theme.id, theme.title,
+                                       response.themes.get(theme.id)) if graded else
+                          _evidence_theme(theme.id, theme.title, response.themes.get(theme.id)))
                 themes.append(scored)
                 why = scored.reason if scored.status == "excluded" else None
                 theme_parts.append((theme.id, scored.value, theme.weight, why))
@@ -214,6 +271,13 @@ def score_response(response: Response, framework: Framework) -> Scores:
             answered = sum(1 for p in applicable if p[1] is not None)
             result = _combine(indicator.id, indicator.title, scoring.theme_to_indicator,
                               theme_parts, answered, len(applicable), scoring)
+            if framework.judges(indicator):
+                judgement = _judgement(framework, indicator, response,
+                                       themes[-len(indicator.themes):] if indicator.themes
+                                       else [])
+                judgements.append(judgement)
+                result = _judged_indicator(indicator, judgement, result if graded else None,
+                                           scoring)
             indicators.append(result)
             why = "all its themes are left out" if result.total == 0 else None
             indicator_parts.append((indicator.id, result.value, indicator.weight, why))
@@ -223,13 +287,20 @@ def score_response(response: Response, framework: Framework) -> Scores:
                           sum(s.total for s in children), scoring)
         categories.append(result)
         why = "nothing in it applies" if result.total == 0 else None
+        if category.overall_judgement:
+            why = OVERALL_JUDGEMENT
         category_parts.append((category.id, result.value, category.weight, why))
+    overall_judgements = [s for s, c in zip(categories, framework.categories, strict=True)
+                          if c.overall_judgement]
+    in_overall = [s for s, c in zip(categories, framework.categories, strict=True)
+                  if not c.overall_judgement]
     overall = _combine("overall", framework.title, scoring.category_to_overall, category_parts,
-                       sum(s.answered for s in categories), sum(s.total for s in categories),
+                       sum(s.answered for s in in_overall), sum(s.total for s in in_overall),
                        scoring)
-    applicable_themes = [t for t in themes if t.status != "excluded"]
+    graded_items = [t for t in (*themes, *judgements) if t.status != "evidence"]
+    applicable_themes = [t for t in graded_items if t.status != "excluded"]
     scored_themes = [t for t in applicable_themes if t.status == "scored"]
-    with_level = [t for t in themes if t.level is not None]
+    with_level = [t for t in (*themes, *judgements) if t.level is not None]
     return Scores(
         authority_code=response.authority_code,
         authority=response.authority,
@@ -244,6 +315,8 @@ def score_response(response: Response, framework: Framework) -> Scores:
         categories=categories,
         indicators=indicators,
         themes=themes,
+        judgements=judgements,
+        overall_judgements=overall_judgements,
     )
 
 
@@ -265,12 +338,16 @@ def explain_lines(scores: Scores) -> list[str]:
     by_indicator: dict[str, list[ThemeScore]] = {}
     for theme in scores.themes:
         by_indicator.setdefault(theme.id.rsplit(".", 1)[0], []).append(theme)
+    judged = {j.id: j for j in scores.judgements}
     for category in scores.categories:
         describe(category, "  ")
         for indicator in scores.indicators:
             if indicator.id in {i for i, _, _ in category.inputs} | {
                     i for i, _ in category.excluded}:
                 describe(indicator, "    ")
+                if indicator.id in judged:
+                    lines.append(f"      {indicator.id} (judged as a whole): "
+                                 f"{judged[indicator.id].reason}")
                 for theme in by_indicator.get(indicator.id, []):
                     lines.append(f"      {theme.id}: {theme.reason}")
     return lines

@@ -57,6 +57,17 @@ DEDICATED = {
     "compare-low-completion": "test_compare_meeting.py::test_a_member_below_the_completion_"
                               "threshold_gets_a_warning",
 }
+# What is graded (tests/test_grading.py).
+DEDICATED.update({
+    "level-not-graded": "test_grading.py::test_a_level_typed_on_a_theme_that_is_not_graded_is_"
+                        "reported_and_not_used",
+    "judgement-missing": "test_grading.py::test_judgements_missing_or_without_evidence_are_"
+                         "warnings",
+    "judgement-without-evidence": "test_grading.py::test_judgements_missing_or_without_"
+                                  "evidence_are_warnings",
+    "judgement-far-from-themes": "test_grading.py::test_a_judgement_far_from_its_themes_is_a_"
+                                 "warning",
+})
 # Refusals of the commands themselves: tests/test_cli_refusals.py::COMMANDS triggers each.
 DEDICATED.update(dict.fromkeys((
     "framework-not-found", "framework-has-errors", "authority-unknown", "quad-unknown",

@@ -129,6 +129,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (return_id, action_id)
     );
     """,
+    # What is graded is part of the framework: an indicator judged as a whole has its judgement
+    # stored beside the theme answers, told apart by its kind.
+    """
+    ALTER TABLE answers ADD COLUMN kind TEXT NOT NULL DEFAULT 'theme'
+    """,
 )
 
 Outcome = Literal["ingested", "unchanged", "superseded"]
@@ -225,9 +230,12 @@ class History:
             new_id = cursor.lastrowid
             assert new_id is not None
             cursor.executemany(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (return_id, theme_id, level, special, evidence, strengths, "
+                "next_steps, progress, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
-                  a.progress) for a in response.themes.values()])
+                  a.progress, kind) for kind, answers in (("theme", response.themes),
+                                                          ("indicator", response.judgements))
+                 for a in answers.values()])
             cursor.executemany(
                 "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
                 [(new_id, m.id, m.baseline, m.current, m.notes)
@@ -285,11 +293,14 @@ class History:
 
     def response(self, stored: StoredReturn) -> Response:
         """The stored return as a :class:`Response`, as it was ingested."""
-        themes = {row[0]: ThemeAnswer(id=row[0], level=row[1], special=row[2], evidence=row[3],
-                                      strengths=row[4], next_steps=row[5], progress=row[6])
-                  for row in self.connection.execute(
-                      "SELECT theme_id, level, special, evidence, strengths, next_steps, "
-                      "progress FROM answers WHERE return_id = ? ORDER BY rowid", (stored.id,))}
+        answers: dict[str, dict[str, ThemeAnswer]] = {"theme": {}, "indicator": {}}
+        for row in self.connection.execute(
+                "SELECT theme_id, level, special, evidence, strengths, next_steps, progress, "
+                "kind FROM answers WHERE return_id = ? ORDER BY rowid", (stored.id,)):
+            answers.setdefault(row[7], {})[row[0]] = ThemeAnswer(
+                id=row[0], level=row[1], special=row[2], evidence=row[3], strengths=row[4],
+                next_steps=row[5], progress=row[6])
+        themes = answers["theme"]
         measures = {row[0]: MeasureValue(id=row[0], baseline=row[1], current=row[2],
                                          notes=row[3])
                     for row in self.connection.execute(
@@ -299,7 +310,7 @@ class History:
                         framework_version=stored.framework_version,
                         framework_hash=stored.framework_hash, authority=stored.authority,
                         authority_code=stored.authority_code, cycle=stored.cycle,
-                        themes=themes, measures=measures)
+                        themes=themes, judgements=answers["indicator"], measures=measures)
 
     def scores(self, stored: StoredReturn) -> dict[tuple[str, str], float | None]:
         return {(row[0], row[1]): row[2] for row in self.connection.execute(

@@ -42,6 +42,8 @@ def _id(value: Any) -> str:
 
 
 MAX_PROVENANCE_CHARS = 500
+# A judgement more than this many levels from its graded themes' aggregate gets a warning.
+JUDGEMENT_GAP = 1.0
 # Sheets rubric writes that never hold answers: not worth converting when reading a return.
 _NO_ANSWERS = frozenset({layout.INSTRUCTIONS_SHEET, layout.PROGRESS_SHEET, layout.LISTS_SHEET})
 CONTINUED = layout.CONTINUED  # "<id> (continued)": a row going on with a theme's texts
@@ -77,6 +79,7 @@ class _Reader:
         self.report = report
         self.file = str(book.path)
         self.themes: dict[str, ThemeAnswer] = {}
+        self.judgements: dict[str, ThemeAnswer] = {}  # judged indicators: id -> judgement
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
@@ -109,6 +112,7 @@ class _Reader:
             self._read_sheet(sheet)
         self._join_continued()
         self._check_missing()
+        self._check_judgements()
         self._check_answers()
         self._check_fractions()
         self._check_completion()
@@ -180,10 +184,13 @@ class _Reader:
                         self.full_cells.append((row_id, key, sheet, r, c))
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
                             texts, columns, layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
-            elif row_id.endswith(CONTINUED) and row_id.removesuffix(CONTINUED) in themes:
+            elif row_id.endswith(CONTINUED) and self._continues(row_id.removesuffix(CONTINUED)):
                 texts = [_raw_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self.continued.append((row_id.removesuffix(CONTINUED), texts))
                 self._stray_answers(sheet, r, row, [level_col])
+            elif row_id in indicators and self.framework.judges(row_id):
+                self._judgement(sheet, r, row, row_id, columns, text_cols,
+                                layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -231,6 +238,43 @@ class _Reader:
         self.themes[theme_id] = ThemeAnswer.trusted(
             id=theme_id, level=answer.value, special=answer.special, evidence=evidence,
             strengths=strengths, next_steps=next_steps, previous_next_steps=previous,
+            progress=progress, cell=level_cell)
+
+    def _continues(self, item_id: str) -> bool:
+        """Whether '<item_id> (continued)' rows may go on with its texts: a theme's, or a
+        judged indicator's."""
+        return item_id in self.framework.theme_index or (
+            item_id in self.framework.indicator_index and self.framework.judges(item_id))
+
+    def _judgement(self, sheet: Sheet, r: int, row: list[Any], indicator_id: str,
+                   columns: dict[str, int], text_cols: list[int], level_cell: str) -> None:
+        """An indicator's own row, when the framework judges it as a whole: its level and
+        texts, read as a theme's are."""
+        if indicator_id in self.first_seen:
+            self.add("id-duplicated", sheet, r, columns["id"], id=indicator_id,
+                     first=self.first(indicator_id))
+            return
+        self.first_seen[indicator_id] = (sheet.name, r, columns["id"])
+        width = len(row)
+        texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
+        if sheet.marks:
+            texts = self._marked_texts(sheet, r, row, text_cols, texts)
+        raw_level = row[columns["level"]] if columns["level"] < width else ""
+        if sheet.marks and self.mark(sheet, r, columns["level"], raw_level):
+            raw_level = ""
+        answer = layout.LevelAnswer()
+        if not layout.is_blank(raw_level):
+            scale = self.framework.scale
+            parsed = layout.parse_level(raw_level, scale)
+            if parsed is None:
+                self.add("level-unknown", sheet, r, columns["level"], value=_text(raw_level),
+                         choices=", ".join(layout.level_choices(scale)))
+            else:
+                answer = parsed
+        evidence, strengths, next_steps, _, progress = texts
+        self.judgements[indicator_id] = ThemeAnswer.trusted(
+            id=indicator_id, level=answer.value, special=answer.special, evidence=evidence,
+            strengths=strengths, next_steps=next_steps, previous_next_steps="",
             progress=progress, cell=level_cell)
 
     def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: Iterable[int]) -> None:
@@ -328,6 +372,13 @@ class _Reader:
             for theme_id in ids:
                 if theme_id not in self.first_seen:
                     self.report.add(problem("theme-missing", where, what="theme", id=theme_id))
+        for category in self.framework.categories:
+            where = Location(self.file, sheet=layout.category_sheet_name(category))
+            for indicator in category.indicators:
+                if (self.framework.judges(indicator) and indicator.id not in self.first_seen
+                        and any(t.id in self.first_seen for t in indicator.themes)):
+                    self.report.add(problem("theme-missing", where, what="indicator",
+                                            id=indicator.id))
         measures = self.framework.measures
         if measures and not self.measures:
             self.report.add(problem("sheet-missing", Location(self.file,
@@ -345,7 +396,7 @@ class _Reader:
             return
         joined: dict[str, list[str]] = {}
         for theme_id, texts in self.continued:
-            if theme_id not in self.themes:
+            if theme_id not in self.themes and theme_id not in self.judgements:
                 continue  # the theme's own row was refused: its problem is reported there
             if theme_id not in joined:
                 sheet_name, r, _ = self.first_seen[theme_id]
@@ -356,10 +407,11 @@ class _Reader:
                                                                 strict=True)]
         keys = (*layout.THEME_TEXT_KEYS, *layout.FOLLOW_UP_KEYS)
         for theme_id, texts in joined.items():
-            values = dict(self.themes[theme_id].__dict__)
+            answers = self.themes if theme_id in self.themes else self.judgements
+            values = dict(answers[theme_id].__dict__)
             values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
                            if key != "previous_next_steps"})
-            self.themes[theme_id] = ThemeAnswer.trusted(**values)
+            answers[theme_id] = ThemeAnswer.trusted(**values)
 
     def _check_answers(self) -> None:
         not_evaluated = self.framework.scale.not_evaluated.label
@@ -369,13 +421,63 @@ class _Reader:
             scored = answer.level is not None
             if scored and not answer.evidence:
                 self.report.add(problem("level-without-evidence", where, id=answer.id))
-            if answer.evidence and answer.level is None and answer.special is None:
+            if (answer.evidence and answer.level is None and answer.special is None
+                    and self.framework.grades_themes(self.framework.theme_index[answer.id][1])):
                 self.report.add(problem("evidence-without-level", where, id=answer.id,
                                         not_evaluated=not_evaluated))
         for theme_id, key, sheet_at, r, c in self.full_cells:
             answer = self.themes.get(theme_id)
             if answer is not None and len(getattr(answer, key)) <= CELL_LIMIT:  # not continued
                 self.add("text-at-cell-limit", sheet_at, r, c, limit=CELL_LIMIT)
+
+    def _check_judgements(self) -> None:
+        """What is graded is the framework's: a level on a theme its indicator is judged
+        without is reported and not used; a judged indicator needs its judgement, grounded in
+        evidence and, when its themes are graded too, not far from them."""
+        from rubric.scoring import aggregate
+
+        framework = self.framework
+        not_evaluated = framework.scale.not_evaluated.label
+        for indicator in framework.indicators():
+            grading = framework.grading_of(indicator)
+            if grading == "themes":
+                continue
+            themes = [self.themes[t.id] for t in indicator.themes if t.id in self.themes]
+            if grading == "indicator":
+                for answer in themes:
+                    if answer.level is None and answer.special is None:
+                        continue
+                    sheet, cell = layout.split_cell_ref(answer.cell)
+                    self.report.add(problem("level-not-graded", Location(
+                        self.file, sheet=sheet, cell=cell), id=answer.id,
+                        indicator=indicator.id))
+                    values = dict(answer.__dict__, level=None, special=None)
+                    self.themes[answer.id] = ThemeAnswer.trusted(**values)
+                themes = [self.themes[a.id] for a in themes]
+            judgement = self.judgements.get(indicator.id)
+            if judgement is None:
+                continue  # no row: reported by _check_missing
+            sheet, cell = layout.split_cell_ref(judgement.cell)
+            where = Location(self.file, sheet=sheet, cell=cell)
+            evidence = bool(judgement.evidence) or any(a.evidence for a in themes)
+            if judgement.level is None and judgement.special is None:
+                if judgement.has_text or any(a.has_text or a.level is not None
+                                             for a in themes):
+                    self.report.add(problem("judgement-missing", where, id=indicator.id,
+                                            not_evaluated=not_evaluated))
+                continue
+            if judgement.level is not None and not evidence:
+                self.report.add(problem("judgement-without-evidence", where, id=indicator.id))
+            levels = [(float(a.level), t.weight) for t in indicator.themes
+                      if (a := self.themes.get(t.id)) is not None and a.level is not None]
+            if grading == "both" and judgement.level is not None and levels:
+                rule = framework.scoring.theme_to_indicator
+                value = aggregate(rule, [v for v, _ in levels], [w for _, w in levels])
+                if abs(judgement.level - value) > JUDGEMENT_GAP:
+                    self.report.add(problem(
+                        "judgement-far-from-themes", where, id=indicator.id,
+                        level=judgement.level, themes=round(value, 2),
+                        rule=rule.replace("_", " ")))
 
     def _check_fractions(self) -> None:
         """A percentage typed as a fraction (0.7) is an error when the return's other
@@ -396,10 +498,16 @@ class _Reader:
                          value=value)
 
     def _check_completion(self) -> None:
-        """Say how complete a return is when no level is chosen or it is mostly empty."""
-        total = len(self.framework.theme_index)
-        answers = [a for a in self.themes.values()
-                   if a.level is not None or a.special is not None]
+        """Say how complete a return is when no level is chosen or it is mostly empty; what
+        counts is what the framework grades (themes, indicators' judgements or both)."""
+        framework = self.framework
+        graded = [t.id for i in framework.indicators() if framework.grades_themes(i)
+                  for t in i.themes]
+        judged = [i.id for i in framework.indicators() if framework.judges(i)]
+        total = len(graded) + len(judged)
+        answers = [a for a in [*(self.themes.get(t) for t in graded),
+                               *(self.judgements.get(i) for i in judged)]
+                   if a is not None and (a.level is not None or a.special is not None)]
         levels = sum(a.level is not None for a in answers)
         threshold = self.framework.scoring.min_answered_share
         if total == 0 or (levels and len(answers) / total >= threshold):
@@ -408,6 +516,9 @@ class _Reader:
         self.report.add(problem(
             "return-incomplete", Location(self.file), answered=len(answers), total=total,
             percent=round(100 * len(answers) / total), threshold=round(100 * threshold),
+            what="themes" if not judged else "judgements" if not graded
+            else "themes and judgements", one="theme" if not judged else "indicator"
+            if not graded else "theme and indicator",
             detail="" if levels else "; no level chosen",
             not_applicable=scale.not_applicable.label, not_evaluated=scale.not_evaluated.label))
 
@@ -515,6 +626,8 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         created_at=provenance.get("created_at", ""),
         migrated_from=provenance.get("migrated_from", ""),
         themes=ordered,
+        judgements={i: reader.judgements[i] for i in framework.indicator_index
+                    if i in reader.judgements},
         measures=reader.measures,
         actions=reader.actions,
     )

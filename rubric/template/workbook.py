@@ -40,6 +40,7 @@ _HEADER_FONT = styles.HEADER_FONT
 _INDICATOR_FILL = styles.GROUP_FILL
 _ANSWER_FILL = styles.ANSWER_FILL
 _TITLE_FONT = styles.TITLE_FONT
+_NOT_GRADED_FILL = styles.NOT_GRADED_FILL
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.0
 _MAX_ROW_HEIGHT = 409.0
@@ -90,6 +91,17 @@ def _illustrations(framework: Framework, theme: Theme) -> str:
     if theme.description:
         parts.insert(0, theme.description)
     return "\n\n".join(parts)
+
+
+def _judgement_guidance(framework: Framework, indicator: Indicator) -> str:
+    """What the indicator's row asks for when the framework judges it as a whole."""
+    if framework.grades_themes(indicator):
+        return (f"Grade each theme below, then choose one level for {indicator.id} as a whole in "
+                "this row: the indicator's score is this judgement, not an average of its "
+                "themes.")
+    return (f"Choose one level for {indicator.id} as a whole in this row, informed by the "
+            "themes below: write your evidence, strengths and next steps against each theme "
+            "(themes are not graded).")
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -183,10 +195,13 @@ class _TemplateWriter:
         first = row
         for indicator in category.indicators:
             self._indicator_row(sheet, row, indicator)
+            if self.framework.judges(indicator):
+                validation.add(f"{self._level_letter}{row}")
             row += 1
             for theme in indicator.themes:
                 self._theme_row(sheet, row, indicator, theme)
-                validation.add(f"{self._level_letter}{row}")
+                if self.framework.grades_themes(indicator):
+                    validation.add(f"{self._level_letter}{row}")
                 row += 1
         self.level_ranges[name] = (first, row - 1)
         sheet.freeze_panes = sheet.cell(layout.HEADER_ROW + 1, 3)
@@ -204,12 +219,20 @@ class _TemplateWriter:
             "illustrations": indicator.description or "",
             "questions": _bullets(indicator.challenge_questions),
         }
+        judged = self.framework.judges(indicator)
+        if judged:
+            texts["illustrations"] = "\n\n".join(
+                t for t in (indicator.description, _judgement_guidance(self.framework,
+                                                                       indicator)) if t)
         for index, column in enumerate(self.columns, start=1):
             cell = put_text(sheet.cell(row, index), texts.get(column.key))
             cell.fill, cell.border, cell.alignment = _INDICATOR_FILL, _BORDER, _WRAP_TOP
             cell.font = Font(bold=column.key in {"id", "title"})
+            if judged and column.answer and column.key != "progress":
+                cell.fill, cell.protection = _ANSWER_FILL, _UNLOCKED
         wrapped = {i: texts.get(c.key, "") for i, c in enumerate(self.columns, start=1)}
-        sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths, 2)
+        sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths,
+                                                       _ANSWER_ROOM if judged else 2)
 
     def _theme_row(self, sheet: Worksheet, row: int, indicator: Indicator, theme: Theme) -> None:
         texts = {
@@ -221,10 +244,13 @@ class _TemplateWriter:
         if self.info.follow_up is not None:
             texts["previous_next_steps"] = self.info.follow_up.get(theme.id) or \
                 layout.NO_PREVIOUS_STEPS
+        graded = self.framework.grades_themes(indicator)
         for index, column in enumerate(self.columns, start=1):
             cell = sheet.cell(row, index)
             cell.border, cell.alignment = _BORDER, _WRAP_TOP
-            if column.answer:
+            if column.key == "level" and not graded:
+                cell.fill = _NOT_GRADED_FILL  # evidence only: the indicator is judged whole
+            elif column.answer:
                 cell.fill, cell.protection = _ANSWER_FILL, _UNLOCKED
             else:
                 put_text(cell, texts.get(column.key))
@@ -318,7 +344,8 @@ class _TemplateWriter:
         _title_rows(sheet, f"Progress - {self.info.authority}, {self.info.cycle}",
                     "How much of the return is filled in. This sheet updates as you work; it "
                     "does not score anything.", 5)
-        headers = ("Key area", "Themes", "Level chosen", "Evidence written", "Still to choose")
+        headers = ("Key area", "Levels to choose", "Level chosen", "Evidence written",
+                   "Still to choose")
         for index, text in enumerate(headers, start=1):
             cell = put_text(sheet.cell(layout.HEADER_ROW, index), text)
             cell.fill, cell.font, cell.border = _HEADER_FILL, _HEADER_FONT, _BORDER
@@ -330,7 +357,8 @@ class _TemplateWriter:
         for category in self.framework.categories:
             name = layout.category_sheet_name(category)
             first, last = self.level_ranges[name]
-            themes = sum(len(i.themes) for i in category.indicators)
+            themes = sum(len(i.themes) * self.framework.grades_themes(i)
+                         + self.framework.judges(i) for i in category.indicators)
             put_text(sheet.cell(row, 1), f"{category.id} {category.title}")
             put_number(sheet.cell(row, 2), themes)
             sheet.cell(row, 3).value = f"=COUNTA('{name}'!{level}{first}:{level}{last})"
