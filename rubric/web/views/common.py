@@ -8,6 +8,7 @@ the same data under ``/api/``, with one access rule, so pages and JSON never dri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -165,6 +166,16 @@ def open_framework() -> str:
     config = current()
     plan = CyclePlan.objects.filter(cycle=config.open_cycle).first()
     return plan.framework if plan else config.framework
+
+
+def moment(text: str | None) -> dt.datetime | None:
+    """A timestamp the history keeps as ISO text (UTC), as an aware datetime that templates
+    show in the service's local time; None when it is not one."""
+    try:
+        found = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def audit(request: HttpRequest, action: str, target: str, digest: str = "",
