@@ -210,6 +210,8 @@ _define("password-rejected", E, "the password was refused: {reason}", "Choose a 
 _define("comparison-has-problems", E, "this comparison could not be made ({errors} error(s)), "
         "so it cannot be released", "Have the members fix the problems it lists, then "
         "generate it again.", usage=True)
+_define("draft-not-publishable", E, "{name} cannot be published: {reason}", "{hint}",
+        usage=True)
 _define("comparison-not-released", E, "the comparison of {quad} for {cycle} has not been "
         "released yet", "Your Quad lead releases it after checking it; ask them.", usage=True)
 

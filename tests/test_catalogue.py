@@ -81,6 +81,8 @@ DEDICATED.update({
                  "comparisons",
     "comparison-has-problems": "test_web_access.py::test_unknown_objects_bad_dates_and_"
                                "unreleasable_comparisons",
+    "draft-not-publishable": "test_web_pages.py::test_a_draft_with_errors_or_an_under_bumped_"
+                             "version_is_not_published",
     "account-exists": "test_web_security.py::test_password_rules_and_unknown_names_are_refused_"
                       "when_adding_accounts",
     "account-unknown": "test_web_security.py::test_password_rules_and_unknown_names_are_"
