@@ -44,6 +44,8 @@ DEDICATED = {
                              "is_refused_at_its_cell",
     "report-no-return": "test_meeting_report.py::test_no_return_no_report",
     "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
+    "record-other-quad": "test_meeting_record.py::test_a_record_naming_authorities_outside_"
+                         "the_quad_is_refused_and_not_kept",
     "compare-cycle-mismatch": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
                               "refused_or_compared_with_a_warning",
     "compare-cycles-mixed": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
