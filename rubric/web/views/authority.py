@@ -65,6 +65,8 @@ def authority_page(request: HttpRequest) -> Page:
                                 "released_at": r.released_at.isoformat()} for r in released]}
     return Page("rubric/authority.html", {**payload, "uploads": uploads, "returns": shown_rows,
                                           "released": released,
+                                          "report_open": any(r.cycle == current().open_cycle
+                                                             for r in released),
                                           "limit": size_text(current().max_upload_bytes)},
                 payload)
 

@@ -65,9 +65,21 @@ def _respond(request: HttpRequest, view: Callable[..., Page], kwargs: dict[str, 
                   status=page.status)
 
 
+@dataclass(frozen=True, slots=True)
+class ApiShape:
+    """What a JSON route takes and gives, for the route list at ``GET /api/``."""
+
+    methods: tuple[str, ...]
+    data: tuple[str, ...]  # the keys beside ``ok``, ``errors`` and ``warnings``
+    form: tuple[str, ...] = ()  # form fields a POST takes
+    about: str = ""  # what it is, and any narrowing by object (whose, which Quad)
+
+
 def pair(route: str, name: str, view: Callable[..., Page], *, who: tuple[str, ...],
-         methods: tuple[str, ...] = ("GET",)) -> list[URLPattern]:
-    """The HTML route ``route`` and its JSON twin ``api/route``, with the same rule."""
+         data: tuple[str, ...], methods: tuple[str, ...] = ("GET",),
+         form: tuple[str, ...] = (), about: str = "") -> list[URLPattern]:
+    """The HTML route ``route`` and its JSON twin ``api/route``, with the same rule; the twin
+    also carries its :class:`ApiShape`."""
     from django.views.decorators.http import require_http_methods
 
     def html(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -80,6 +92,8 @@ def pair(route: str, name: str, view: Callable[..., Page], *, who: tuple[str, ..
     for prefix, function, label in (("", html, name), ("api/", api, f"api-{name}")):
         function.__name__ = label.replace("-", "_")
         guarded = allow(*who)(require_http_methods(list(methods))(function))
+        if prefix:
+            guarded.rubric_api = ApiShape(methods, data, form, about)  # type: ignore[attr-defined]
         made.append(path(prefix + route, guarded, name=label))
     return made
 
