@@ -83,6 +83,8 @@ DEDICATED.update({
                  "comparisons",
     "comparison-has-problems": "test_web_access.py::test_unknown_objects_bad_dates_and_"
                                "unreleasable_comparisons",
+    "report-not-released": "test_web_meeting.py::test_reports_for_the_lead_and_for_the_officer_"
+                           "after_release_only",
     "draft-not-publishable": "test_web_pages.py::test_a_draft_with_errors_or_an_under_bumped_"
                              "version_is_not_published",
     "account-exists": "test_web_security.py::test_password_rules_and_unknown_names_are_refused_"
