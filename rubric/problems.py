@@ -215,6 +215,11 @@ _define("password-rejected", E, "the password was refused: {reason}", "Choose a 
 _define("comparison-has-problems", E, "this comparison could not be made ({errors} error(s)), "
         "so it cannot be released", "Have the members fix the problems it lists, then "
         "generate it again.", usage=True)
+_define("report-not-released", E, "your report for {cycle} is shown once your Quad's "
+        "comparison is released", "Your Quad lead releases the comparison after checking it; "
+        "ask them.", usage=True)
+_define("draft-not-publishable", E, "{name} cannot be published: {reason}", "{hint}",
+        usage=True)
 _define("comparison-not-released", E, "the comparison of {quad} for {cycle} has not been "
         "released yet", "Your Quad lead releases it after checking it; ask them.", usage=True)
 
@@ -395,6 +400,10 @@ _define("record-self-changed", W, "the self-evaluated score of {authority} for {
 _define("record-return-not-in-history", W, "the return of {authority} this record was made "
         "from is not in the history", "Run 'rubric ingest' on the returns, then record again, so "
         "the validated levels sit beside the self-evaluated ones.")
+
+_define("record-other-quad", E, "this meeting record ({quad}) names {strangers}, who are not "
+        "members of your Quad", "Upload the record made from your own Quad's meeting pack; "
+        "it was not kept.")
 
 # --- the Quad meeting: follow-up returns and reports -----------------------------------------
 _define("action-id-unknown", E, "the action ID {id!r} was not on this follow-up workbook when "

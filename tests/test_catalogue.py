@@ -50,6 +50,8 @@ DEDICATED = {
                              "is_refused_at_its_cell",
     "report-no-return": "test_meeting_report.py::test_no_return_no_report",
     "report-no-record": "test_meeting_report.py::test_without_a_record_the_report_says_so",
+    "record-other-quad": "test_meeting_record.py::test_a_record_naming_authorities_outside_"
+                         "the_quad_is_refused_and_not_kept",
     "compare-cycle-mismatch": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
                               "refused_or_compared_with_a_warning",
     "compare-cycles-mixed": "test_compare_meeting.py::test_returns_of_different_cycles_are_"
@@ -100,6 +102,10 @@ DEDICATED.update({
                  "comparisons",
     "comparison-has-problems": "test_web_access.py::test_unknown_objects_bad_dates_and_"
                                "unreleasable_comparisons",
+    "report-not-released": "test_web_meeting.py::test_reports_for_the_lead_and_for_the_officer_"
+                           "after_release_only",
+    "draft-not-publishable": "test_web_pages.py::test_a_draft_with_errors_or_an_under_bumped_"
+                             "version_is_not_published",
     "account-exists": "test_web_security.py::test_password_rules_and_unknown_names_are_refused_"
                       "when_adding_accounts",
     "account-unknown": "test_web_security.py::test_password_rules_and_unknown_names_are_"
