@@ -265,6 +265,11 @@ class NationalResult:
     report: Report
 
 
+def _routine(note: str) -> bool:
+    """A migration note with nothing to review and nothing left over."""
+    return "(0 to review), 0 kept" in note
+
+
 def _sorted(rows: list[NationalRow]) -> list[NationalRow]:
     return sorted(rows, key=lambda r: (r.family_group or 9, r.quad or "~", r.authority))
 
@@ -376,7 +381,12 @@ def national_overview(results: Iterable[ReadResult], quads: QuadsResult | None =
         total = plural(len(overview.rows), "authority", "authorities")
         overview.notes.append(f"Change since {previous.cycle}: a return of that cycle was found "
                               f"for {found} of {total}.")
-        overview.detail_notes.extend(previous.notes[:-1])
+        migrated = [n for n in previous.notes[:-1] if " -> " in n]
+        if migrated:
+            overview.notes.append(f"Change since {previous.cycle}: {len(migrated)} of those "
+                                  "returns were on another framework version and are read on "
+                                  "this one through its version mappings.")
+        overview.detail_notes.extend(n for n in previous.notes[:-1] if not _routine(n))
     _summarise(overview)
     overview.trend = [*earlier, trend_point(overview.cycle, [r.scores for r in overview.rows],
                                             overview.framework)]

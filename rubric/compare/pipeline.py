@@ -225,7 +225,7 @@ def run_national(paths: Sequence[Path] = (), *, store: FrameworkStore | None = N
     if notes:
         overview.notes.append(f"{len(notes)} of {len(overview.rows)} returns were migrated to "
                               f"{overview.framework.key} for this overview.")
-        overview.detail_notes.extend(notes)
+        overview.detail_notes.extend(n for n in notes if "(0 to review), 0 kept" not in n)
     if use_history and len(overview.trend) < 2:
         overview.notes.append("The history holds no earlier cycle of this framework: the trend "
                               "has this cycle only.")

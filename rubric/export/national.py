@@ -26,7 +26,7 @@ CHANGE = "+0.0;-0.0;0.0"
 FIRST = 7  # the first item column on the authority sheets
 # Quads' colours in the charts (as in the HTML page), distinguishable in print.
 QUAD_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A50021",
-                "3B3838")
+                "00A3A3")
 
 
 def _summary_row(sheet: Any, row: int, label: str, spreads: list[Spread | None],

@@ -94,6 +94,8 @@ def _spread_row(o: NationalOverview, item: ItemSummary, label: str, cls: str = "
 
 
 def _label(item: ItemSummary) -> str:
+    if item.kind == "overall":
+        return _e(item.title)
     return f'<span class="id">{_e(item.id)}</span>{_e(item.title)}'
 
 
@@ -262,7 +264,8 @@ def _quad_medians(o: NationalOverview) -> str:
     width, left, right = 1180.0, 70.0, 16.0
     plot_w = width - left - right
     legend, legend_h = _legend([*((q, _quad_colour(j)) for j, q in enumerate(quads)),
-                                ("National median (line)", _MEDIAN)], left, 16, plot_w)
+                                ("National median (dashed line)", "#111111")], left, 16,
+                               plot_w)
     plot_top, plot_h = 16 + legend_h + 14, 280.0
     base = plot_top + plot_h
     n_cat, n_q = max(len(o.categories), 1), max(len(quads), 1)
@@ -302,7 +305,8 @@ def _quad_medians(o: NationalOverview) -> str:
         if area.national.median is not None:
             y = y_of(area.national.median)
             parts.append(f'<line x1="{_f(gx + 4)}" y1="{_f(y)}" x2="{_f(gx + group_w - 4)}" '
-                         f'y2="{_f(y)}" stroke="{_MEDIAN}" stroke-width="2.5">'
+                         f'y2="{_f(y)}" stroke="#111111" stroke-width="2.5" '
+                         'stroke-dasharray="6 3">'
                          f"<title>National median, {_e(area.id)}: {_s(area.national.median)}"
                          "</title></line>")
         cx = gx + group_w / 2
@@ -406,7 +410,7 @@ def _trend_table(o: NationalOverview) -> str:
 def _charts(o: NationalOverview) -> str:
     quads = (
         '<figure class="chart">' + _quad_medians(o) + "<figcaption>Each Quad's median key-area "
-        "score side by side; the red line is the national median.</figcaption></figure>"
+        "score side by side; the dashed line is the national median.</figcaption></figure>"
         + _quad_table(o) if o.quads else
         '<p class="hint">No Quads file was found, so there are no Quad medians.</p>')
     single = "" if len(o.trend) > 1 else (
