@@ -185,6 +185,32 @@ _define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expe
 _define("ingest-cycle-unknown", E, "this return does not say which cycle it is for",
         "Pass --cycle to say which cycle it belongs to.")
 
+# --- published measures (rubric measures import) -----------------------------------------------
+_define("measures-csv-columns", E, "the CSV has no {missing} column (its first row names: "
+        "{found})", "The first row must name the columns authority, measure, cycle and value "
+        "(see 'The measures CSV' in the README).")
+_define("measures-csv-empty", E, "the CSV holds no figures", "Put one figure per row under "
+        "the header: authority, measure, cycle, value.")
+_define("measures-csv-authority", E, "{name!r} is not one of the 32 education authorities",
+        "{suggestion}Use a council's name, its three-letter code or its GSS code.")
+_define("measures-csv-cycle", E, "{value!r} is not a cycle", "Write the school year the figure "
+        "is for, e.g. 2025-26.")
+_define("measures-csv-value", E, "{value!r} is not a number", "Write the figure as a plain "
+        "number, e.g. 95.8 (a percentage from 0 to 100).")
+_define("measures-csv-duplicate", E, "{authority}, {measure}, {cycle} is given twice (first "
+        "on line {first}) with another value", "Keep one figure per authority, measure and "
+        "cycle.")
+_define("measures-csv-measure-unknown", W, "{framework} has no measure {measure!r}",
+        "Check the measure id against the framework's Measures sheet; the figure is imported "
+        "all the same.")
+_define("measure-differs-from-published", W, "the {which} value {found:g} differs from the "
+        "published figure {published:g} for {authority} in {cycle}", "Check the return "
+        "against the published figure (imported with 'rubric measures import'); if the "
+        "return is right, say why in Notes.")
+_define("measures-not-published", W, "no published figures for {authority} in {cycles}",
+        "Its Measures sheet is left for the authority to fill in; import the figures with "
+        "'rubric measures import' to prefill it.")
+
 # --- the web service (rubric serve) -----------------------------------------------------------
 _define("return-other-authority", E, "this return is from {found}, but you upload for {expected}",
         "Upload your own authority's return: download a fresh workbook from your page if this "

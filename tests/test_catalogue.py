@@ -80,6 +80,21 @@ DEDICATED.update(dict.fromkeys((
     "internal-error"),
     "test_cli_refusals.py::test_refusal_is_coded_in_text_and_json"))
 
+# Published measures (tests/test_measures.py).
+DEDICATED.update({
+    **dict.fromkeys(("measures-csv-authority", "measures-csv-cycle", "measures-csv-value",
+                     "measures-csv-duplicate"),
+                    "test_measures.py::test_every_problem_of_a_csv_is_reported_at_its_line_"
+                    "and_nothing_is_recorded"),
+    **dict.fromkeys(("measures-csv-columns", "measures-csv-empty"),
+                    "test_measures.py::test_missing_columns_and_an_empty_csv_are_refused"),
+    "measures-csv-measure-unknown": "test_measures.py::test_measures_unknown_to_the_framework_"
+                                    "are_warned_about",
+    **dict.fromkeys(("measure-differs-from-published", "measures-not-published"),
+                    "test_measures.py::test_templates_are_prefilled_and_returns_checked_"
+                    "against_the_figures"),
+})
+
 # The web service's refusals (tests/test_web_*.py).
 DEDICATED.update({
     "web-extra-missing": "test_cli_refusals.py::test_serve_without_the_web_extra_says_how_to_"

@@ -134,6 +134,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE answers ADD COLUMN kind TEXT NOT NULL DEFAULT 'theme'
     """,
+    # Published figures per authority, measure and cycle (rubric/cycles/measures.py): what
+    # templates are prefilled with and returns are checked against.
+    """
+    CREATE TABLE published_measures (
+        authority_code TEXT NOT NULL,
+        measure_id TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        value REAL NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (authority_code, measure_id, cycle)
+    );
+    """,
 )
 
 Outcome = Literal["ingested", "unchanged", "superseded"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rubric.cycles.cycle import check_cycle, is_cycle
 from rubric.cycles.history import History, IngestOutcome
+from rubric.cycles.measures import check_against_published
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
 from rubric.read.batch import read_many
@@ -59,5 +60,6 @@ def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStor
             run.refused.append(str(path))
             continue
         scores = score_response(result.response, result.framework)
+        run.report.extend(check_against_published(result, history))
         run.outcomes.append(history.ingest(result, scores, own))
     return run

@@ -64,6 +64,10 @@ class TemplateInfo:
     # sheet lists them with a status dropdown and a progress note.
     actions: tuple[Mapping[str, str], ...] | None = field(default=None, hash=False,
                                                           compare=False)
+    # Published figures to prefill: measure id -> {"baseline", "current"} -> value (from
+    # rubric.cycles.measures.prefill_values). The authority may still correct them.
+    measures: Mapping[str, Mapping[str, float]] | None = field(default=None, hash=False,
+                                                               compare=False)
 
 
 def _lines(text: str, width: float) -> int:
@@ -263,11 +267,14 @@ class _TemplateWriter:
     def _measures_sheet(self) -> None:
         sheet = self.book.create_sheet(layout.MEASURES_SHEET)
         baseline, current = previous_cycle(self.info.cycle), self.info.cycle
+        prefilled = self.info.measures or {}
         _title_rows(
             sheet,
             f"Measures - {self.info.authority}, {self.info.cycle}",
-            "Enter each value as a plain number (95.8 for 95.8%). Use Notes for the source, the "
-            "group it covers, or why a value is missing.",
+            ("Values already filled in are the published figures: check them, and if you "
+             "change one say why in Notes. " if prefilled else "")
+            + "Enter each value as a plain number (95.8 for 95.8%). Use Notes for the source, "
+            "the group it covers, or why a value is missing.",
             len(layout.MEASURE_COLUMNS),
         )
         _header(sheet, layout.MEASURE_COLUMNS,
@@ -294,6 +301,7 @@ class _TemplateWriter:
                         cell.number_format = "0." + "0" * measure.decimals if measure.decimals \
                             else "0"
                         numbers.add(cell.coordinate)
+                        put_number(cell, prefilled.get(measure.id, {}).get(column.key))
                 else:
                     put_text(cell, values[column.key])
             sheet.row_dimensions[row].height = 32
@@ -460,7 +468,7 @@ def write_templates(framework: Framework, targets: list[tuple[TemplateInfo, Path
     written = []
     for info, path in targets:
         with atomic_output(path, force=force) as temporary:
-            if info.follow_up is not None or info.actions:  # per-authority: no shared body
+            if info.follow_up is not None or info.actions or info.measures:  # per authority
                 build_template(framework, info).save(temporary)
             else:
                 key = (info.cycle, info.created_at, info.migrated_from)
