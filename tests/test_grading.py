@@ -6,6 +6,8 @@ compare -> migrate -> history, through real .xlsx files.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 from rubric.compare.quad import compare_returns
 from rubric.cycles.history import open_history
+from rubric.export.tabular import cycle_csv, cycle_json
 from rubric.framework.load import load_framework
 from rubric.framework.model import SEMVER_PATTERN
 from rubric.framework.schema import framework_json_schema
@@ -367,5 +370,12 @@ def test_history_keeps_judgements_apart_from_themes(tmp_path, store, kind) -> No
         assert score_response(again, framework).indicator("1.1").rounded == \
             scores.indicator("1.1").rounded
         assert history.scores(stored)[("category", "3")] == 4.0
+        exported = list(csv.DictReader(io.StringIO(cycle_csv(history, "2025-26"))))
+        judged = {r["theme_id"]: r["level"] for r in exported
+                  if r["kind"] == "indicator judgement"}
+        assert judged == {k: str(v.level) if v.level is not None else ""
+                          for k, v in result.response.judgements.items()}
+        data = json.loads(cycle_json(history, "2025-26"))
+        assert len(data["returns"][0]["judgements"]) == len(result.response.judgements)
     finally:
         history.close()

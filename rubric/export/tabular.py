@@ -15,8 +15,11 @@ from typing import Any
 from rubric.cycles.history import History
 
 CSV_COLUMNS = ("cycle", "authority_code", "authority", "framework_id", "framework_version",
-               "theme_id", "level", "special", "evidence", "strengths", "next_steps",
+               "theme_id", "kind", "level", "special", "evidence", "strengths", "next_steps",
                "progress", "indicator_id", "indicator_score", "overall_score", "ingested_at")
+# What a row's answer is: a theme's level, or an indicator's judgement as a whole (its
+# ``theme_id`` is then the indicator's id); frameworks say which they grade.
+THEME, JUDGEMENT = "theme", "indicator judgement"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,12 +35,14 @@ def _rows(history: History, cycle: str) -> list[dict[str, Any]]:
     for stored in history.returns(cycle=cycle):
         response = history.response(stored)
         scores = history.scores(stored)
-        for answer in response.themes.values():
-            indicator_id = answer.id.rsplit(".", 1)[0]
+        answers = [(THEME, a, a.id.rsplit(".", 1)[0]) for a in response.themes.values()]
+        answers += [(JUDGEMENT, a, a.id) for a in response.judgements.values()]
+        for kind, answer, indicator_id in answers:
             rows.append({
                 "cycle": stored.cycle, "authority_code": stored.authority_code,
                 "authority": stored.authority, "framework_id": stored.framework_id,
                 "framework_version": stored.framework_version, "theme_id": answer.id,
+                "kind": kind,
                 "level": answer.level, "special": answer.special or "",
                 "evidence": answer.evidence, "strengths": answer.strengths,
                 "next_steps": answer.next_steps, "progress": answer.progress,
@@ -50,7 +55,8 @@ def _rows(history: History, cycle: str) -> list[dict[str, Any]]:
 
 
 def cycle_csv(history: History, cycle: str) -> str:
-    """One row per theme per authority (current returns of ``cycle``), formula-safe."""
+    """One row per theme (and per indicator judged as a whole) per authority (current returns
+    of ``cycle``), formula-safe."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -72,6 +78,8 @@ def cycle_json(history: History, cycle: str) -> str:
             "cycle": stored.cycle, "file_hash": stored.file_hash,
             "ingested_at": stored.ingested_at,
             "answers": [a.model_dump(exclude={"cell"}) for a in response.themes.values()],
+            "judgements": [a.model_dump(exclude={"cell"})
+                           for a in response.judgements.values()],
             "measures": [m.model_dump(exclude={"cell"}) for m in response.measures.values()],
             "scores": [{"kind": kind, "id": item, "score": score}
                        for (kind, item), score in sorted(scores.items())],
