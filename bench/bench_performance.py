@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -33,8 +34,25 @@ from rubric.template.workbook import TemplateInfo, write_template, write_templat
 
 OUT = ROOT / "bench" / "out" / "perf"
 SIZES = {"medium": (16, 24), "large": (40, 24)}  # indicators, themes per indicator
-LONG = ("We triangulated attainment data, quality improvement visit notes, learner and parent "
-        "surveys and the views of partners. ")
+_PROSE = ("attainment data quality improvement visit notes learner parent surveys views partners "
+          "we triangulated evidence from school reviews leadership teams moderation shows that "
+          "most staff confidently use tracking systems to plan interventions for children young "
+          "people families who need support while attendance exclusions and positive "
+          "destinations improved across clusters although variation remains between "
+          "establishments in rural areas where recruitment is harder")
+WORDS = tuple(_PROSE.split(" "))
+
+
+def theme_texts(theme_id: str, authority: int) -> dict[str, str]:
+    """Distinct texts for one theme of one authority, as long as real returns' (shared strings
+    are not deduplicated across themes, as they are not in real returns)."""
+    rng = random.Random(f"{theme_id}/{authority}")
+
+    def sentences(words: int) -> str:
+        text = " ".join(rng.choice(WORDS) for _ in range(words))
+        return f"{theme_id}: {text[0].upper()}{text[1:]}."
+    return {"evidence": sentences(rng.randint(110, 150)), "strengths": sentences(45),
+            "next_steps": sentences(40)}
 
 
 def median_ms(work: Callable[[], object], repeat: int) -> float:
@@ -46,10 +64,11 @@ def median_ms(work: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def synthetic_framework(indicators: int, themes: int, directory: Path) -> Path:
-    """A framework of the given size, written as YAML into a store folder."""
+def synthetic_framework(size: str, indicators: int, themes: int, directory: Path) -> Path:
+    """A framework of the given size, written as YAML into a store folder under its own id
+    (``bench-medium``, ``bench-large``), so the sizes never overwrite each other."""
     lines = [
-        'id: bench', 'title: Benchmark framework', 'version: "1.0.0"', "status: draft",
+        f'id: bench-{size}', 'title: Benchmark framework', 'version: "1.0.0"', "status: draft",
         "description: Synthetic framework for benchmarks.", "publisher: rubric bench",
         "scale:", "  levels:",
         *(f"    - {{value: {v}, label: L{v}, meaning: Level {v}.}}" for v in range(6, 0, -1)),
@@ -66,7 +85,7 @@ def synthetic_framework(indicators: int, themes: int, directory: Path) -> Path:
                       "            illustrations:",
                       f"              5: {'Very good practice looks like this. ' * 4}",
                       f"              2: {'Weak practice looks like this. ' * 3}"]
-    path = directory / "bench" / "1.0.0.yaml"
+    path = directory / f"bench-{size}" / "1.0.0.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -86,9 +105,8 @@ def make_returns(framework: Framework, size: str, count: int) -> list[Path]:
             blank = OUT / size / f"blank-{n}.xlsx"
             write_template(framework, TemplateInfo(f"Authority {n}", "2025-26"), blank,
                            force=True)
-            answers = {tid: {"level": 1 + (hash((tid, n)) % 6), "evidence": LONG * 5,
-                             "strengths": LONG, "next_steps": LONG}
-                       for tid in framework.theme_index}
+            answers = {tid: {"level": random.Random(f"{tid}/{n}").randint(1, 6),
+                             **theme_texts(tid, n)} for tid in framework.theme_index}
             fill_workbook(blank, target, answers, force=True)
             blank.unlink()
         distinct.append(target)

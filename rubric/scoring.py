@@ -9,6 +9,7 @@ what is reported.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -193,31 +194,98 @@ def _combine(item_id: str, title: str, rule: str, parts: list[Part], answered: i
                  tuple(used), excluded + missing)
 
 
+# A theme's answer as scoring sees it: (level, special answer, has evidence).
+Answer = tuple[int | None, str | None, bool]
+_NO_ANSWER: Answer = (None, None, False)
+
+
+class _Plan:
+    """What scoring needs of a framework, flattened once, and every theme score already made
+    (a theme score depends only on the theme and its answer, so it is made once per process)."""
+
+    __slots__ = ("categories", "framework", "made")
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.categories = [
+            (category, [(indicator, [(t.id, t.title, t.weight) for t in indicator.themes])
+                        for indicator in category.indicators])
+            for category in framework.categories]
+        self.made: dict[tuple[str, Answer], ThemeScore] = {}
+
+    def theme(self, theme_id: str, title: str, answer: Answer) -> ThemeScore:
+        key = (theme_id, answer)
+        found = self.made.get(key)
+        if found is None:
+            level, special, evidence = answer
+            found = self.made[key] = _theme_score(
+                self.framework, theme_id, title,
+                None if answer is _NO_ANSWER else ThemeAnswer.trusted(
+                    id=theme_id, level=level, special=special, evidence="x" if evidence else ""))
+        return found
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(framework: Framework) -> _Plan:
+    """The plan of ``framework``, by identity (hashing a frozen model walks all its fields)."""
+    found = _PLANS.get(id(framework))
+    if found is None or found.framework is not framework:
+        if len(_PLANS) > 32:
+            _PLANS.clear()
+        found = _PLANS[id(framework)] = _Plan(framework)
+    return found
+
+
 def score_response(response: Response, framework: Framework) -> Scores:
     """Score one response by ``framework``'s rules (the framework that made the response)."""
+    answers = {tid: (a.level, a.special, bool(a.evidence))
+               for tid, a in response.themes.items()}
+    return score_answers(answers, framework, authority_code=response.authority_code,
+                         authority=response.authority, cycle=response.cycle,
+                         path=response.path)
+
+
+def score_answers(answers: Mapping[str, Answer], framework: Framework, *,
+                  authority_code: str, authority: str, cycle: str, path: str) -> Scores:
+    """Score plain answers (theme id -> (level, special, has evidence)) by ``framework``'s
+    rules: what :func:`score_response` does, without needing a :class:`Response`."""
     scoring = framework.scoring
+    plan = _plan(framework)
     themes: list[ThemeScore] = []
     indicators: list[Score] = []
     categories: list[Score] = []
     category_parts: list[Part] = []
-    for category in framework.categories:
+    applicable_count = scored_count = levels = levels_with_evidence = 0
+    for category, category_indicators in plan.categories:
         indicator_parts: list[Part] = []
-        for indicator in category.indicators:
+        children: list[Score] = []
+        for indicator, indicator_themes in category_indicators:
             theme_parts: list[Part] = []
-            for theme in indicator.themes:
-                scored = _theme_score(framework, theme.id, theme.title,
-                                      response.themes.get(theme.id))
+            applicable = answered = 0
+            for theme_id, title, weight in indicator_themes:
+                scored = plan.theme(theme_id, title, answers.get(theme_id, _NO_ANSWER))
                 themes.append(scored)
-                why = scored.reason if scored.status == "excluded" else None
-                theme_parts.append((theme.id, scored.value, theme.weight, why))
-            applicable = [p for p in theme_parts if p[3] is None]
-            answered = sum(1 for p in applicable if p[1] is not None)
+                if scored.status == "excluded":
+                    theme_parts.append((theme_id, scored.value, weight, scored.reason))
+                else:
+                    theme_parts.append((theme_id, scored.value, weight, None))
+                    applicable += 1
+                    if scored.value is not None:
+                        answered += 1
+                    if scored.status == "scored":
+                        scored_count += 1
+                if scored.level is not None:
+                    levels += 1
+                    levels_with_evidence += scored.has_evidence
+            applicable_count += applicable
             result = _combine(indicator.id, indicator.title, scoring.theme_to_indicator,
-                              theme_parts, answered, len(applicable), scoring)
+                              theme_parts, answered, applicable, scoring)
             indicators.append(result)
+            children.append(result)
             why = "all its themes are left out" if result.total == 0 else None
             indicator_parts.append((indicator.id, result.value, indicator.weight, why))
-        children = indicators[-len(category.indicators):] if category.indicators else []
         result = _combine(category.id, category.title, scoring.indicator_to_category,
                           indicator_parts, sum(s.answered for s in children),
                           sum(s.total for s in children), scoring)
@@ -227,19 +295,15 @@ def score_response(response: Response, framework: Framework) -> Scores:
     overall = _combine("overall", framework.title, scoring.category_to_overall, category_parts,
                        sum(s.answered for s in categories), sum(s.total for s in categories),
                        scoring)
-    applicable_themes = [t for t in themes if t.status != "excluded"]
-    scored_themes = [t for t in applicable_themes if t.status == "scored"]
-    with_level = [t for t in themes if t.level is not None]
     return Scores(
-        authority_code=response.authority_code,
-        authority=response.authority,
+        authority_code=authority_code,
+        authority=authority,
         framework_id=framework.id,
         framework_version=framework.version,
-        cycle=response.cycle,
-        path=response.path,
-        completion=len(scored_themes) / len(applicable_themes) if applicable_themes else 0.0,
-        evidence_coverage=(sum(t.has_evidence for t in with_level) / len(with_level)
-                           if with_level else 0.0),
+        cycle=cycle,
+        path=path,
+        completion=scored_count / applicable_count if applicable_count else 0.0,
+        evidence_coverage=levels_with_evidence / levels if levels else 0.0,
         overall=overall,
         categories=categories,
         indicators=indicators,
