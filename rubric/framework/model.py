@@ -38,7 +38,7 @@ SpecialPolicy = Literal["exclude", "unanswered", "lowest"]
 class StrictModel(BaseModel):
     """Strict, frozen, no unknown fields: the base of every YAML-backed model."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
 
 class Level(StrictModel):

@@ -542,7 +542,10 @@ def _response(result: ReadResult, framework: Framework, reader: _Reader, *,
     """The response read; without its theme answers and measures when ``answers`` is false
     (what validation reports and the hot path need)."""
     provenance = result.provenance
-    return Response(
+    # Built from values this reader made itself; validated when the answers are asked for
+    # (the API boundary), trusted on the hot path.
+    build = Response if answers else Response.model_construct
+    return build(
         path=result.path,
         framework_id=framework.id,
         framework_version=framework.version,
