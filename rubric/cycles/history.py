@@ -199,47 +199,70 @@ class History:
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
                digest: str | None = None) -> IngestOutcome:
         """Record one valid return for ``cycle``; idempotent per file and cycle."""
+        with self._write() as cursor:
+            return self._record(cursor, result, scores, cycle, digest)
+
+    def ingest_many(self, items: list[tuple[ReadResult, Scores, str, str | None]]
+                    ) -> list[IngestOutcome]:
+        """Record several valid returns (result, scores, cycle, file hash) in one transaction:
+        all of them or, if the process dies on the way, none."""
+        with self._write() as cursor:
+            return [self._record(cursor, *item) for item in items]
+
+    def known_files(self, digests: list[str]) -> dict[str, list[tuple[int, str, str]]]:
+        """File hash -> the returns recorded from that very file: (id, authority, cycle)."""
+        found: dict[str, list[tuple[int, str, str]]] = {}
+        for start in range(0, len(digests), 500):
+            part = digests[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            for digest, return_id, authority, cycle in self.connection.execute(
+                    f"SELECT file_hash, id, authority, cycle FROM returns "
+                    f"WHERE file_hash IN ({marks}) ORDER BY id", part):
+                found.setdefault(digest, []).append((return_id, authority, cycle))
+        return found
+
+    def _record(self, cursor: sqlite3.Cursor, result: ReadResult, scores: Scores, cycle: str,
+                digest: str | None) -> IngestOutcome:
         response = result.response
         assert response is not None and result.valid
         digest = digest or file_hash(result.path)
         code = response.authority_code or response.authority
-        with self._write() as cursor:
-            found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
-                                   (digest, cycle)).fetchone()
-            if found:
-                return IngestOutcome(result.path, "unchanged", found[0], response.authority,
-                                     cycle)
-            previous = cursor.execute(
-                "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
-                "superseded_by IS NULL", (code, cycle)).fetchone()
-            cursor.execute(
-                "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
-                "framework_version, framework_hash, file_hash, path, ingested_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, response.authority, cycle, response.framework_id,
-                 response.framework_version, response.framework_hash, digest,
-                 display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
-                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-            new_id = cursor.lastrowid
-            assert new_id is not None
-            cursor.executemany(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
-                  a.progress) for a in response.themes.values()])
-            cursor.executemany(
-                "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
-                [(new_id, m.id, m.baseline, m.current, m.notes)
-                 for m in response.measures.values()])
-            rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
-                     scores.overall.total)]
-            rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
-                     for s in scores.categories]
-            rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
-                     for s in scores.indicators]
-            cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
-            if previous:
-                cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
-                               (new_id, previous[0]))
+        found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
+                               (digest, cycle)).fetchone()
+        if found:
+            return IngestOutcome(result.path, "unchanged", found[0], response.authority,
+                                 cycle)
+        previous = cursor.execute(
+            "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
+            "superseded_by IS NULL", (code, cycle)).fetchone()
+        cursor.execute(
+            "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
+            "framework_version, framework_hash, file_hash, path, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, response.authority, cycle, response.framework_id,
+             response.framework_version, response.framework_hash, digest,
+             display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
+             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        new_id = cursor.lastrowid
+        assert new_id is not None
+        cursor.executemany(
+            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
+              a.progress) for a in response.themes.values()])
+        cursor.executemany(
+            "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
+            [(new_id, m.id, m.baseline, m.current, m.notes)
+             for m in response.measures.values()])
+        rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
+                 scores.overall.total)]
+        rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
+                 for s in scores.categories]
+        rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
+                 for s in scores.indicators]
+        cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if previous:
+            cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
+                           (new_id, previous[0]))
         return IngestOutcome(result.path, "superseded" if previous else "ingested", new_id,
                              response.authority, cycle, previous[0] if previous else None)
 
