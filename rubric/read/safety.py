@@ -182,9 +182,12 @@ def _check_archive(archive: zipfile.ZipFile, raw: bytes, where: Location, limits
         if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
             return [problem("workbook-zip-bomb", where, part=info.filename,
                             reason=f"it is compressed {ratio:,} times")]
-    unique = len(names) == len(entries)  # a name twice: leave the reader the original
+    # Hand the reader the checked parts re-stored, unless a name comes twice or a part uses a
+    # compression Excel never writes: then the reader gets the original, and judges it itself.
+    keep = len(names) == len(entries) and all(
+        info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for info in entries)
     for info in entries:
-        problems = _inflate_and_scan(archive, raw, info, where, limits, found, keep=unique)
+        problems = _inflate_and_scan(archive, raw, info, where, limits, found, keep=keep)
         if problems:
             found.inflated.clear()
             return problems
