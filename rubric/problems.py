@@ -57,6 +57,8 @@ _define("output-exists", E, "{path} already exists", "Pass --force to replace it
 _define("internal-error", E, "rubric stopped on an unexpected error ({kind}: {detail})",
         "This is a fault in rubric, not in your files: please report it with the command you "
         "ran (set RUBRIC_DEBUG=1 to see the details). Your inputs were not changed.", usage=True)
+_define("web-extra-missing", E, "the web service needs {missing}, which is not installed",
+        "Install rubric with its web extra: pip install 'rubric[web]'.", usage=True)
 _define("output-name-mismatch", E, "{path}: {reason}", "{hint}", usage=True)
 _define("no-input-files", E, "no returns to read: {reason}", "Name .xlsx files, or folders that "
         "hold them.", usage=True)
@@ -143,6 +145,9 @@ _define("changelog-version-missing", W, "the changelog has no entry for version 
         "Add a changelog entry saying what changed in {version}.")
 _define("challenge-questions-missing", W, "indicator {id!r} has no challenge questions",
         "Add 'How well do we ...?' questions to the indicator or its themes.")
+_define("overall-judgement-shape", W, "key area {id!r} is an overall judgement, but {reason}",
+        "An overall judgement is one level chosen for the whole: give the key area one "
+        "indicator with 'grading: indicator' (or 'both').")
 _define("duplicate-title", W, "the title {title!r} is used by {first!r} too",
         "Give each item a distinct title so people can tell them apart.")
 _define("alias-clash", E, "the alias {alias!r} of {id!r} is {what}",
@@ -180,6 +185,32 @@ _define("ingest-cycle-mismatch", E, "this return is for cycle {found}, not {expe
 _define("ingest-cycle-unknown", E, "this return does not say which cycle it is for",
         "Pass --cycle to say which cycle it belongs to.")
 
+# --- published measures (rubric measures import) -----------------------------------------------
+_define("measures-csv-columns", E, "the CSV has no {missing} column (its first row names: "
+        "{found})", "The first row must name the columns authority, measure, cycle and value "
+        "(see 'The measures CSV' in the README).")
+_define("measures-csv-empty", E, "the CSV holds no figures", "Put one figure per row under "
+        "the header: authority, measure, cycle, value.")
+_define("measures-csv-authority", E, "{name!r} is not one of the 32 education authorities",
+        "{suggestion}Use a council's name, its three-letter code or its GSS code.")
+_define("measures-csv-cycle", E, "{value!r} is not a cycle", "Write the school year the figure "
+        "is for, e.g. 2025-26.")
+_define("measures-csv-value", E, "{value!r} is not a number", "Write the figure as a plain "
+        "number, e.g. 95.8 (a percentage from 0 to 100).")
+_define("measures-csv-duplicate", E, "{authority}, {measure}, {cycle} is given twice (first "
+        "on line {first}) with another value", "Keep one figure per authority, measure and "
+        "cycle.")
+_define("measures-csv-measure-unknown", W, "{framework} has no measure {measure!r}",
+        "Check the measure id against the framework's Measures sheet; the figure is imported "
+        "all the same.")
+_define("measure-differs-from-published", W, "the {which} value {found:g} differs from the "
+        "published figure {published:g} for {authority} in {cycle}", "Check the return "
+        "against the published figure (imported with 'rubric measures import'); if the "
+        "return is right, say why in Notes.")
+_define("measures-not-published", W, "no published figures for {authority} in {cycles}",
+        "Its Measures sheet is left for the authority to fill in; import the figures with "
+        "'rubric measures import' to prefill it.")
+
 # --- the web service (rubric serve) -----------------------------------------------------------
 _define("return-other-authority", E, "this return is from {found}, but you upload for {expected}",
         "Upload your own authority's return: download a fresh workbook from your page if this "
@@ -210,6 +241,11 @@ _define("password-rejected", E, "the password was refused: {reason}", "Choose a 
 _define("comparison-has-problems", E, "this comparison could not be made ({errors} error(s)), "
         "so it cannot be released", "Have the members fix the problems it lists, then "
         "generate it again.", usage=True)
+_define("report-not-released", E, "your report for {cycle} is shown once your Quad's "
+        "comparison is released", "Your Quad lead releases the comparison after checking it; "
+        "ask them.", usage=True)
+_define("draft-not-publishable", E, "{name} cannot be published: {reason}", "{hint}",
+        usage=True)
 _define("comparison-not-released", E, "the comparison of {quad} for {cycle} has not been "
         "released yet", "Your Quad lead releases it after checking it; ask them.", usage=True)
 
@@ -300,7 +336,7 @@ _define("sheet-missing", E, "no sheet holds the themes of {what}",
         "The sheet was deleted or its ID column damaged; copy the answers into a fresh workbook.")
 _define("header-missing", E, "the table header on this sheet is missing or changed (no "
         "{header!r} column found)", "Restore the header row from a fresh workbook.")
-_define("theme-missing", E, "theme {id!r} has no row in this workbook",
+_define("theme-missing", E, "{what} {id!r} has no row in this workbook",
         "The row was deleted or its ID changed; restore it from a fresh workbook.")
 _define("id-unknown", E, "the ID {id!r} is not in framework {framework}",
         "IDs must not be edited: restore the original ID from a fresh workbook.")
@@ -314,6 +350,19 @@ _define("level-without-evidence", W, "theme {id!r} has a level but no evidence",
         "Say how you know: evidence is what the Quad will discuss.")
 _define("evidence-without-level", W, "theme {id!r} has evidence but no level",
         "Choose a level, or '{not_evaluated}' if you have not evaluated it yet.")
+_define("level-not-graded", W, "theme {id!r} has a level, but indicator {indicator!r} is judged "
+        "as a whole in this framework, so the theme's level is not used",
+        "Choose the level in the row of indicator {indicator} and use the theme's row for "
+        "evidence; clear the theme's level.")
+_define("judgement-missing", W, "indicator {id!r} has evidence but no judgement",
+        "Choose a level for the indicator in its own row, or '{not_evaluated}' if you have not "
+        "evaluated it yet; without one it has no score.")
+_define("judgement-without-evidence", W, "indicator {id!r} has a judgement but no evidence in "
+        "its row or its themes", "Say how you know: evidence is what the Quad will discuss.")
+_define("judgement-far-from-themes", W, "the judgement {level} for indicator {id!r} is more than "
+        "a level away from its themes (their {rule} is {themes:g})",
+        "A judgement may weigh some themes more than others; say why in the indicator's "
+        "evidence, or check the level chosen.")
 _define("answer-outside-framework", W, "text outside the answer cells will not be read: "
         "{value!r}", "Move it into the evidence, strengths or next steps of a theme.")
 _define("measure-fraction-among-percentages", E, "{value:g} looks like a fraction, but the other "
@@ -331,9 +380,9 @@ _define("text-at-cell-limit", W, "this text is exactly {limit:,} characters long
         "cell holds: it was probably cut when the file was saved", "Excel and LibreOffice cut "
         "longer text on saving. Check its end is there; if not, shorten it or go on in "
         "another answer cell.")
-_define("return-incomplete", W, "{answered} of {total} themes answered ({percent}%){detail}",
-        "Choose a level, '{not_applicable}' or '{not_evaluated}' for every theme; a score needs "
-        "at least {threshold}% of the themes under it answered.")
+_define("return-incomplete", W, "{answered} of {total} {what} answered ({percent}%){detail}",
+        "Choose a level, '{not_applicable}' or '{not_evaluated}' for every {one}; a score needs "
+        "at least {threshold}% of the {what} under it answered.")
 _define("sheet-not-in-framework", W, "the sheet {sheet!r} is not part of the {framework} "
         "workbook, so nothing on it was read", "That is fine for your own notes or plans; "
         "answers belong in the key-area sheets.")
@@ -377,6 +426,10 @@ _define("record-self-changed", W, "the self-evaluated score of {authority} for {
 _define("record-return-not-in-history", W, "the return of {authority} this record was made "
         "from is not in the history", "Run 'rubric ingest' on the returns, then record again, so "
         "the validated levels sit beside the self-evaluated ones.")
+
+_define("record-other-quad", E, "this meeting record ({quad}) names {strangers}, who are not "
+        "members of your Quad", "Upload the record made from your own Quad's meeting pack; "
+        "it was not kept.")
 
 # --- the Quad meeting: follow-up returns and reports -----------------------------------------
 _define("action-id-unknown", E, "the action ID {id!r} was not on this follow-up workbook when "

@@ -27,7 +27,9 @@ class _Frozen(BaseModel):
 
 
 class ThemeAnswer(_Frozen):
-    """One theme as answered: a level or a special answer, and the three texts."""
+    """One theme as answered: a level or a special answer, and the three texts.
+
+    An indicator's own judgement has the same shape (see :attr:`Response.judgements`)."""
 
     id: str
     level: int | None = None
@@ -90,6 +92,9 @@ class Response(_Frozen):
     created_at: str = ""
     migrated_from: str = ""  # "<framework id> <version>" of the return this was migrated from
     themes: dict[str, ThemeAnswer]
+    # Indicators the framework judges as a whole ('indicator' or 'both' grading): indicator id
+    # -> its judgement, in the same shape as a theme's answer (level, texts, cell).
+    judgements: dict[str, ThemeAnswer] = {}
     measures: dict[str, MeasureValue] = {}
     actions: dict[str, ActionUpdate] = {}  # follow-up workbooks: action id -> status reported
 

@@ -18,7 +18,8 @@ from rubric.framework.model import Framework, Scoring
 from rubric.problems import display_path
 from rubric.response import Response, ThemeAnswer
 
-Status = Literal["scored", "unanswered", "excluded"]
+# "evidence": a theme of an indicator judged as a whole; it informs the judgement, no level.
+Status = Literal["scored", "unanswered", "excluded", "evidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,13 @@ class Scores:
     categories: list[Score] = field(default_factory=list)
     indicators: list[Score] = field(default_factory=list)
     themes: list[ThemeScore] = field(default_factory=list)
+    # Indicators judged as a whole: each judgement as answered (id is the indicator's).
+    judgements: list[ThemeScore] = field(default_factory=list)
+    # Key areas that are overall judgements (also in ``categories``): never in ``overall``.
+    overall_judgements: list[Score] = field(default_factory=list)
+
+    def judgement(self, indicator_id: str) -> ThemeScore | None:
+        return next((j for j in self.judgements if j.id == indicator_id), None)
 
     def indicator(self, indicator_id: str) -> Score | None:
         return next((s for s in self.indicators if s.id == indicator_id), None)
@@ -107,6 +115,9 @@ class Scores:
             "indicators": [s.to_dict(explain) for s in self.indicators],
             "themes": [t.to_dict() | ({"reason": t.reason} if explain else {})
                        for t in self.themes],
+            "judgements": [j.to_dict() | ({"reason": j.reason} if explain else {})
+                           for j in self.judgements],
+            "overall_judgements": [s.to_dict(explain) for s in self.overall_judgements],
         }
 
 
@@ -168,6 +179,48 @@ def _theme_score(framework: Framework, theme_id: str, title: str,
 
 Part = tuple[str, float | None, float, str | None]  # (id, value, weight, why left out)
 
+JUDGEMENT = "judgement"  # the rule of an indicator's score when it is judged as a whole
+OVERALL_JUDGEMENT = "an overall judgement, reported on its own (never averaged in)"
+
+
+def _evidence_theme(theme_id: str, title: str, has_evidence: bool) -> ThemeScore:
+    """A theme of an indicator judged as a whole: evidence for the judgement, no level."""
+    return ThemeScore(theme_id, title, "evidence", None, None, None,
+                      "evidence for its indicator's judgement (themes are not graded)",
+                      has_evidence)
+
+
+def _judgement(plan: _Plan, indicator: Any, answer: Answer,
+               themes: list[ThemeScore]) -> ThemeScore:
+    """The indicator's own judgement; its evidence may be written against its themes."""
+    scored = plan.theme(indicator.id, indicator.title, answer)
+    if not scored.has_evidence and any(t.has_evidence for t in themes):
+        scored = ThemeScore(scored.id, scored.title, scored.status, scored.value, scored.level,
+                            scored.label, scored.reason, True)
+    return scored
+
+
+def _judged_indicator(indicator: Any, judgement: ThemeScore, from_themes: Score | None,
+                      scoring: Scoring) -> Score:
+    """An indicator judged as a whole: its score is the judgement, a whole number, not an
+    aggregate; when its themes are graded too, what they give is said beside it."""
+    beside = ""
+    if from_themes is not None and from_themes.value is not None:
+        beside = (f"; its graded themes give {round_score(from_themes.value, scoring):g} "
+                  f"({from_themes.rule}), not used for the score")
+    if judgement.status == "excluded":
+        return Score(indicator.id, indicator.title, None, None, 0, 0, JUDGEMENT,
+                     excluded=((indicator.id, judgement.reason),),
+                     note="the indicator's judgement is left out, so there is no score")
+    if judgement.value is None:
+        return Score(indicator.id, indicator.title, None, None, 0, 1, JUDGEMENT,
+                     excluded=((indicator.id, judgement.reason),),
+                     note="no judgement of the indicator as a whole" + beside)
+    return Score(indicator.id, indicator.title, judgement.value,
+                 round_score(judgement.value, scoring), 1, 1, JUDGEMENT,
+                 ((indicator.id, judgement.value, 1.0),),
+                 note=f"the indicator's own judgement ({judgement.reason})" + beside)
+
 
 def _combine(item_id: str, title: str, rule: str, parts: list[Part], answered: int, total: int,
              scoring: Scoring) -> Score:
@@ -208,7 +261,8 @@ class _Plan:
     def __init__(self, framework: Framework) -> None:
         self.framework = framework
         self.categories = [
-            (category, [(indicator, [(t.id, t.title, t.weight) for t in indicator.themes])
+            (category, [(indicator, [(t.id, t.title, t.weight) for t in indicator.themes],
+                         framework.grades_themes(indicator), framework.judges(indicator))
                         for indicator in category.indicators])
             for category in framework.categories]
         self.made: dict[tuple[str, Answer], ThemeScore] = {}
@@ -242,46 +296,66 @@ def score_response(response: Response, framework: Framework) -> Scores:
     """Score one response by ``framework``'s rules (the framework that made the response)."""
     answers = {tid: (a.level, a.special, bool(a.evidence))
                for tid, a in response.themes.items()}
+    judgements = {iid: (a.level, a.special, bool(a.evidence))
+                  for iid, a in response.judgements.items()}
     return score_answers(answers, framework, authority_code=response.authority_code,
                          authority=response.authority, cycle=response.cycle,
-                         path=response.path)
+                         path=response.path, judgements=judgements)
 
 
 def score_answers(answers: Mapping[str, Answer], framework: Framework, *,
-                  authority_code: str, authority: str, cycle: str, path: str) -> Scores:
-    """Score plain answers (theme id -> (level, special, has evidence)) by ``framework``'s
-    rules: what :func:`score_response` does, without needing a :class:`Response`."""
+                  authority_code: str, authority: str, cycle: str, path: str,
+                  judgements: Mapping[str, Answer] | None = None) -> Scores:
+    """Score plain answers (theme id -> (level, special, has evidence); the same for the
+    indicators judged as a whole in ``judgements``) by ``framework``'s rules: what
+    :func:`score_response` does, without needing a :class:`Response`."""
     scoring = framework.scoring
     plan = _plan(framework)
+    judged = judgements or {}
     themes: list[ThemeScore] = []
     indicators: list[Score] = []
     categories: list[Score] = []
     category_parts: list[Part] = []
-    applicable_count = scored_count = levels = levels_with_evidence = 0
+    judgement_scores: list[ThemeScore] = []
+    counts = [0, 0, 0, 0]  # applicable, scored, with a level, with a level and evidence
+
+    def count(scored: ThemeScore) -> None:
+        if scored.status not in ("evidence", "excluded"):
+            counts[0] += 1
+            counts[1] += scored.status == "scored"
+        if scored.level is not None:
+            counts[2] += 1
+            counts[3] += scored.has_evidence
+
     for category, category_indicators in plan.categories:
         indicator_parts: list[Part] = []
         children: list[Score] = []
-        for indicator, indicator_themes in category_indicators:
+        for indicator, indicator_themes, graded, judges in category_indicators:
             theme_parts: list[Part] = []
             applicable = answered = 0
+            own: list[ThemeScore] = []
             for theme_id, title, weight in indicator_themes:
-                scored = plan.theme(theme_id, title, answers.get(theme_id, _NO_ANSWER))
+                answer = answers.get(theme_id, _NO_ANSWER)
+                scored = (plan.theme(theme_id, title, answer) if graded
+                          else _evidence_theme(theme_id, title, answer[2]))
                 themes.append(scored)
+                own.append(scored)
+                count(scored)
                 if scored.status == "excluded":
                     theme_parts.append((theme_id, scored.value, weight, scored.reason))
                 else:
                     theme_parts.append((theme_id, scored.value, weight, None))
                     applicable += 1
-                    if scored.value is not None:
-                        answered += 1
-                    if scored.status == "scored":
-                        scored_count += 1
-                if scored.level is not None:
-                    levels += 1
-                    levels_with_evidence += scored.has_evidence
-            applicable_count += applicable
+                    answered += scored.value is not None
             result = _combine(indicator.id, indicator.title, scoring.theme_to_indicator,
                               theme_parts, answered, applicable, scoring)
+            if judges:
+                judgement = _judgement(plan, indicator, judged.get(indicator.id, _NO_ANSWER),
+                                       own)
+                judgement_scores.append(judgement)
+                count(judgement)
+                result = _judged_indicator(indicator, judgement, result if graded else None,
+                                           scoring)
             indicators.append(result)
             children.append(result)
             why = "all its themes are left out" if result.total == 0 else None
@@ -291,10 +365,17 @@ def score_answers(answers: Mapping[str, Answer], framework: Framework, *,
                           sum(s.total for s in children), scoring)
         categories.append(result)
         why = "nothing in it applies" if result.total == 0 else None
+        if category.overall_judgement:
+            why = OVERALL_JUDGEMENT
         category_parts.append((category.id, result.value, category.weight, why))
+    overall_judgements = [s for s, c in zip(categories, framework.categories, strict=True)
+                          if c.overall_judgement]
+    in_overall = [s for s, c in zip(categories, framework.categories, strict=True)
+                  if not c.overall_judgement]
     overall = _combine("overall", framework.title, scoring.category_to_overall, category_parts,
-                       sum(s.answered for s in categories), sum(s.total for s in categories),
+                       sum(s.answered for s in in_overall), sum(s.total for s in in_overall),
                        scoring)
+    applicable_count, scored_count, levels, levels_with_evidence = counts
     return Scores(
         authority_code=authority_code,
         authority=authority,
@@ -308,6 +389,8 @@ def score_answers(answers: Mapping[str, Answer], framework: Framework, *,
         categories=categories,
         indicators=indicators,
         themes=themes,
+        judgements=judgement_scores,
+        overall_judgements=overall_judgements,
     )
 
 
@@ -329,12 +412,16 @@ def explain_lines(scores: Scores) -> list[str]:
     by_indicator: dict[str, list[ThemeScore]] = {}
     for theme in scores.themes:
         by_indicator.setdefault(theme.id.rsplit(".", 1)[0], []).append(theme)
+    judged = {j.id: j for j in scores.judgements}
     for category in scores.categories:
         describe(category, "  ")
         for indicator in scores.indicators:
             if indicator.id in {i for i, _, _ in category.inputs} | {
                     i for i, _ in category.excluded}:
                 describe(indicator, "    ")
+                if indicator.id in judged:
+                    lines.append(f"      {indicator.id} (judged as a whole): "
+                                 f"{judged[indicator.id].reason}")
                 for theme in by_indicator.get(indicator.id, []):
                     lines.append(f"      {theme.id}: {theme.reason}")
     return lines

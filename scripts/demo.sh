@@ -77,7 +77,17 @@ rm -rf "$out/returns-2027-28"
 .venv/bin/python scripts/follow_up_returns.py check "$out/returns-2027-28/typed.json" \
   "$out/quad-comparison-2027-28.xlsx"
 echo
+echo "== The national picture: 32 fictional councils, two cycles (1.0.0 then 1.1.0), measures"
+.venv/bin/python scripts/national_demo.py "$out/national" --force
+"$rubric" national "$out/national/returns-2025-26" --db "$out/national/history.sqlite" \
+  -o "$out/national/national.xlsx" --html "$out/national/national.html" \
+  --json-file "$out/national/national.json" --force
+"$rubric" national "$out/national/returns-2025-26" --db "$out/national/history.sqlite" \
+  --anonymise --html "$out/national/national-anonymised.html" --force
+echo
+
 echo "Done. Open $out/quad-comparison.xlsx and .html (2025-26), $out/quad-comparison-2026-27.xlsx"
 echo "and .html (2026-27, with Trend and Follow-up sheets); templates are in $out/templates/;"
 echo "the meeting pack and record in $out/meeting/, Example Authority C's report in"
 echo "$out/report-c-2026-27.html and .docx, and 2027-28's follow-up in $out/quad-comparison-2027-28.*."
+echo "The national picture is in $out/national/ (national.xlsx, .html, .json; anonymised .html)."

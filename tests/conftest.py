@@ -74,5 +74,15 @@ def web(tmp_path_factory):
     assert lead.post(f"/api/comparisons/{made[1]}/release").status_code == 200
     assert all(ComparisonRecord.objects.get(pk=i).valid for i in made)
     uploads = {u.authority_key: u.id for u in Upload.objects.all()}
+    # the meeting: a pack of the example Quad, and a record upload (refused: not a workbook)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pack = lead.post("/api/quads/example-quad/pack", {"meeting_date": "2026-03-10"})
+    assert pack.status_code == 201, pack.json()["errors"]
+    refused = lead.post("/api/quads/example-quad/record",
+                        {"file": SimpleUploadedFile("record.xlsx", b"not a workbook")})
+    assert refused.status_code == 422
     return SimpleNamespace(config=config, root=root, client=client, unreleased=made[0],
-                           released=made[1], throwaway=made[2], uploads=uploads)
+                           released=made[1], throwaway=made[2], uploads=uploads,
+                           pack=pack.json()["pack"]["id"],
+                           record_upload=refused.json()["record_upload"]["id"])

@@ -67,6 +67,8 @@ EDITS: dict[str, tuple[list[tuple[str, str]], int | None]] = {
                             '    old: "3.1"\n    new: ["3.1"]\n    relation: equal\n'
                             'measures:\n  - id: leavers')], 77),
     "control-characters": ([("title: Closing the gap", 'title: "Closing\\x07the gap"')], 47),
+    "overall-judgement-shape": ([("    title: Outcomes\n", "    title: Outcomes\n"
+                                  "    overall_judgement: true\n")], 32),
 }
 
 
@@ -75,3 +77,39 @@ def apply_edits(text: str, edits: list[tuple[str, str]]) -> str:
         assert text.count(old) >= 1, f"fixture edit does not apply: {old!r}"
         text = text.replace(old, new, 1)
     return text
+
+
+# --- a fixture framework of each grading kind ------------------------------------------------
+# The demo framework with what is graded changed, and a key area 3 that is an overall judgement
+# (one indicator judged as a whole). Versions follow what 'framework diff' requires from the
+# demo's 1.0.0: adding the key area is minor, changing what is graded major.
+GRADING_VERSIONS = {"themes": "1.1.0", "indicator": "2.0.0", "both": "3.0.0"}
+_CAPACITY = '''  - id: "3"
+    title: Capacity for improvement
+    overall_judgement: true
+    indicators:
+      - id: "3.1"
+        title: Capacity for improvement
+        grading: indicator
+        challenge_questions:
+          - How well does our track record support confidence in our plans?
+        themes:
+          - id: "3.1.1"
+            title: Track record
+            illustrations:
+              5: Outcomes have improved over several years and past advice was acted on.
+              2: Few outcomes have improved and earlier actions are unfinished.
+
+measures:
+'''
+
+
+def graded_demo(text: str, grading: str) -> str:
+    """The demo framework's text (``text``) as the fixture framework grading ``grading``."""
+    version = GRADING_VERSIONS[grading]
+    edits = [('version: "1.0.0"', f'version: "{version}"'),
+             ("\nscale:\n", f"\ngrading: {grading}\nscale:\n"),
+             ("\nmeasures:\n", "\n" + _CAPACITY),
+             ("      - First version.", f'      - First version.\n  - version: "{version}"\n'
+              f"    changes:\n      - Grades {grading}; key area 3 is an overall judgement.")]
+    return apply_edits(text, edits)

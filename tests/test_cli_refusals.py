@@ -140,9 +140,11 @@ def test_refusal_is_coded_in_text_and_json(code: str, tmp_path: Path) -> None:
 
 def test_no_plain_string_refusals_in_the_cli() -> None:
     """Refusals come from the catalogue: no ad-hoc failure messages or click exceptions."""
-    forbidden = re.compile(r"\bfail\(|ClickException|UsageError|BadParameter|sys\.exit\(\s*['\"f]"
-                           r"|SystemExit\(\s*['\"f]|click\.echo\(f?['\"]rubric:")
+    forbidden = re.compile(r"\bfail\(|ClickException|UsageError|BadParameter|sys\.exit\("
+                           r"|SystemExit\(\s*['\"f\d]|click\.echo\(f?['\"]rubric:")
     for path in (ROOT / "rubric" / "cli").glob("*.py"):
+        if path.name == "_render.py":  # the one place that exits, by the rule
+            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             assert not forbidden.search(line), f"{path.name}:{number}: {line.strip()}"
 
@@ -214,3 +216,12 @@ def test_a_fault_in_rubric_is_a_coded_problem_not_a_traceback(monkeypatch, tmp_p
     assert status == 2 and "Traceback" not in output
     [found] = json.loads(output)["errors"]
     assert found["code"] == "internal-error" and "not in your files" in found["hint"]
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "django", None)  # as if it were not installed
+    status, output = run("serve", "--port", "1")
+    assert status == 2 and "Traceback" not in output
+    assert "web-extra-missing" in output and "rubric[web]" in output

@@ -242,3 +242,18 @@ def test_an_authority_return_is_not_a_record(tmp_path: Path) -> None:
 def _a_return(tmp_path: Path) -> Path:
     quad_comparison(tmp_path)
     return tmp_path / "a.xlsx"
+
+
+def test_a_record_naming_authorities_outside_the_quad_is_refused_and_not_kept(
+        tmp_path: Path) -> None:
+    from rubric.meeting.run import record_meetings
+
+    path = make_record(tmp_path, AGREED, ACTIONS)
+    db = tmp_path / "history.sqlite"
+    run = record_meetings([path], db, STORE, members=["EXA", "EXZ"])
+    (error,) = run.report.errors
+    assert error.code == "record-other-quad" and "Example Authority B" in error.message
+    assert (error.location.sheet, error.location.cell) == (layout.PROVENANCE_SHEET, "B9")
+    assert [stored for _, stored in run.entries] == [None]
+    kept = record_meetings([path], db, STORE, members=["exa", "EXB"])  # codes in any case
+    assert kept.report.errors == [] and kept.entries[0][1].outcome == "recorded"

@@ -79,7 +79,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize(("kind", "most"), [("template", 40), ("comparison", 60),
-                                            ("national", 6), ("migrated", 40)])
+                                            ("national", 10), ("migrated", 40)])
 def test_every_page_of_every_workbook_is_a4(pdfs, kind: str, most: int) -> None:
     pages = _pages(pdfs[kind])
     assert pages and set(pages) <= A4, (kind, sorted(set(pages)))

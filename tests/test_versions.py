@@ -169,6 +169,33 @@ def test_check_wants_reworded_text_acknowledged(tmp_path: Path) -> None:
                                 str(acked)]).exit_code == 0
 
 
+def test_the_cli_check_is_the_library_check_the_web_service_runs(tmp_path: Path) -> None:
+    """``framework diff --check`` and the editor's page give the same verdict and problem."""
+    import json
+
+    from rubric.versions.check import check_new_version
+
+    runner = CliRunner()
+    cases = {"under": _variant_text("1.1.0", ("    weight: 2\n", "    weight: 3\n")),
+             "drift": _variant_text("1.1.0", ("title: Closing the gap",
+                                              "title: Narrowing the gap")),
+             "right": _variant_text("2.0.0", ("    weight: 2\n", "    weight: 3\n"))}
+    for name, text in cases.items():
+        path = _write(tmp_path, f"{name}.yaml", text)
+        result = runner.invoke(main, ["framework", "diff", "--check", "--json", str(DEMO),
+                                      str(path)])
+        body = json.loads(result.output)
+        diff, report = check_new_version(load_framework(DEMO), load_framework(path),
+                                         where=str(path))
+        assert result.exit_code == report.exit_code == (0 if name == "right" else 1)
+        assert body["errors"] == [p.to_dict() for p in report.errors]
+        assert body["required_bump"] == diff.required_bump
+    # without --check the same differences are listed and nothing is refused
+    plain = runner.invoke(main, ["framework", "diff", "--json", str(DEMO),
+                                 str(tmp_path / "under.yaml")])
+    assert plain.exit_code == 0 and json.loads(plain.output)["errors"] == []
+
+
 def test_shipped_revision_diff_and_check() -> None:
     diff = diff_frameworks(load_framework(V100), load_framework(V110))
     kinds = Counter(c.kind for c in diff.changes)

@@ -12,7 +12,8 @@ pytest.importorskip("django", reason="the web extra (django) is not installed")
 
 ROLES = ("anonymous", "officer-a", "quad-lead", "national", "editor")
 # yes: gets past authorisation (whatever the page then says); no: refused (401/403, or sent
-# to sign in). Sample objects: officer-a's upload, the example Quad's unreleased comparison.
+# to sign in). Sample objects: officer-a's upload, the example Quad's unreleased comparison, its
+# meeting pack and a record upload, officer-a's report (its Quad's comparison is released).
 MATRIX = """
 | route                   | anonymous | officer-a | quad-lead | national | editor |
 | sign-in                 | yes       | yes       | yes       | yes      | yes    |
@@ -33,6 +34,17 @@ MATRIX = """
 | comparison-report       | no        | no        | yes       | yes      | no     |
 | comparison-workbook     | no        | no        | yes       | yes      | no     |
 | comparison-release      | no        | no        | yes       | no       | no     |
+| quad-meeting            | no        | no        | yes       | yes      | no     |
+| quad-pack               | no        | no        | yes       | no       | no     |
+| pack                    | no        | no        | yes       | yes      | no     |
+| pack-html               | no        | no        | yes       | yes      | no     |
+| pack-workbook           | no        | no        | yes       | yes      | no     |
+| pack-record             | no        | no        | yes       | yes      | no     |
+| quad-record             | no        | no        | yes       | no       | no     |
+| record-upload           | no        | no        | yes       | yes      | no     |
+| report                  | no        | yes       | yes       | yes      | no     |
+| report-html             | no        | yes       | yes       | yes      | no     |
+| report-docx             | no        | yes       | yes       | yes      | no     |
 | national                | no        | no        | no        | yes      | no     |
 | national-workbook       | no        | no        | no        | yes      | no     |
 | audit                   | no        | no        | no        | yes      | no     |
@@ -81,7 +93,8 @@ def _sample_kwargs(web, name: str, pattern: str) -> dict:
     values = {"upload_id": web.uploads["EXA"], "slug": "example-quad",
               "comparison_id": web.throwaway if name.endswith("comparison-release")
               else web.unreleased, "draft_id": draft.id, "name": "rubric.css",
-              "uidb64": "MQ", "token": "not-a-token"}
+              "uidb64": "MQ", "token": "not-a-token", "pack_id": web.pack,
+              "record_upload_id": web.record_upload, "key": "EXA"}
     return {key: value for key, value in values.items() if f"<{key}>" in pattern
             or f":{key}>" in pattern}
 
@@ -213,3 +226,67 @@ def test_unknown_objects_bad_dates_and_unreleasable_comparisons(web) -> None:
     refused = lead.post(f"/api/comparisons/{broken.id}/release")
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["code"] == "comparison-has-problems"
+
+
+_ROLE_OF = {"officer-a": "officer", "quad-lead": "quad-lead", "national": "national",
+            "editor": "editor"}
+
+
+def test_the_route_list_is_every_api_route_with_the_rule_the_service_applies(web) -> None:
+    """GET /api/ lists every JSON route with who may call it, from the rules the access
+    middleware applies; no role the service lets through is missing from the list."""
+    body = web.client("editor").get("/api/").json()
+    listed = {entry["path"]: entry for entry in body["routes"]}
+    api = [(name, pattern, view) for name, pattern, view in _routes()
+           if name.startswith("api-")]
+    assert len(listed) == len(api) == len(body["routes"])
+    matrix = _matrix()
+    for name, pattern, view in api:
+        path = "/" + pattern
+        for key in ("upload_id", "comparison_id", "pack_id", "record_upload_id", "draft_id",
+                    "slug", "key"):
+            path = path.replace(f"<int:{key}>", f"{{{key}}}").replace(
+                f"<slug:{key}>", f"{{{key}}}").replace(f"<str:{key}>", f"{{{key}}}")
+        entry = listed[path]
+        assert entry["methods"] == _methods(view)
+        assert entry["data"][0] == "ok" and entry["data"][-2:] == ["errors", "warnings"]
+        who = set(entry["who"])
+        granted = {role for role, allowed in matrix[name.removeprefix("api-")].items()
+                   if allowed and role != "anonymous"}
+        if "signed-in" in who:
+            who = set(_ROLE_OF.values())
+        # every role the matrix lets through is listed; a listed role the matrix refuses is
+        # narrowed by an object check (an unreleased comparison, another authority's upload)
+        assert {_ROLE_OF[role] for role in granted} <= who, (path, who, granted)
+        assert entry["about"], path
+    upload = listed["/api/authority/upload"]
+    assert upload["methods"] == ["POST"] and upload["form"] == ["file"]
+    assert listed["/api/reports/{key}/"]["who"] == ["national", "officer", "quad-lead"]
+
+
+def test_every_json_body_has_the_keys_the_route_list_declares(web) -> None:
+    from django.urls import reverse
+
+    shapes = {entry["path"]: set(entry["data"]) for entry in
+              web.client("national").get("/api/").json()["routes"]}
+    matrix = _matrix()
+    checked = 0
+    for name, pattern, view in _routes():
+        if not name.startswith("api-") or "GET" not in _methods(view):
+            continue
+        role = next(r for r, allowed in matrix[name.removeprefix("api-")].items() if allowed)
+        response = web.client(role).get(reverse(name, kwargs=_sample_kwargs(web, name,
+                                                                            pattern)))
+        assert response.status_code == 200, (name, response.content[:300])
+        declared = next(keys for path, keys in shapes.items()
+                        if reverse(name, kwargs=_sample_kwargs(web, name, pattern)) ==
+                        _fill(path, _sample_kwargs(web, name, pattern)))
+        assert set(response.json()) == declared, name
+        checked += 1
+    assert checked >= 14  # every GET route of the JSON API
+
+
+def _fill(path: str, kwargs: dict) -> str:
+    for key, value in kwargs.items():
+        path = path.replace(f"{{{key}}}", str(value))
+    return path

@@ -3,7 +3,8 @@ checked by axe-core against WCAG 2.1 A/AA.
 
 An authority officer signs in, downloads the workbook, uploads a filled return with a mistake,
 sees the problem at its cell, uploads the fixed one; the Quad lead sees four valid returns,
-generates and releases the comparison; the officer then opens it. Screenshots of each step go
+generates and releases the comparison and makes the meeting pack; the officer then opens the
+comparison and its own report. Screenshots of each step go
 to out/web-journey/ (git-ignored) for a reviewer to look at.
 """
 
@@ -149,6 +150,21 @@ def test_officer_and_quad_lead_journey_in_a_real_browser(web, live, tmp_path) ->
         page.get_by_role("button", name="Release to the Quad's members").click()
         assert "Released to members" in page.inner_text("main")
         journey.check("comparison-released")
+
+        # the Quad lead makes the meeting pack and takes its record workbook
+        page.get_by_role("link", name="My Quads").click()
+        page.get_by_role("link", name="Example Quad", exact=True).click()
+        page.get_by_role("link", name="The Example Quad meeting").click()
+        journey.check("meeting")
+        page.get_by_label("Meeting date (optional)").fill("2026-03-12")
+        page.get_by_role("button", name="Make the meeting pack").click()
+        page.wait_for_url("**/packs/*/")
+        pack = page.frame_locator("iframe.report")
+        assert "Example Authority D" in pack.locator("body").inner_text()
+        journey.check("meeting-pack")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Meeting record to fill (.xlsx)").click()
+        assert download.value.suggested_filename.startswith("record-")
         journey.sign_out()
 
         # the officer opens it
@@ -157,6 +173,15 @@ def test_officer_and_quad_lead_journey_in_a_real_browser(web, live, tmp_path) ->
         assert page.url == comparison_url
         assert "Example Authority A" in frame.locator("body").inner_text()
         journey.check("officer-comparison")
+        page.get_by_role("link", name="My authority").click()
+        page.get_by_role("link", name="Your report for 2025-26").click()
+        page.wait_for_url("**/reports/EXA/")
+        report = page.frame_locator("iframe.report")
+        assert "Example Authority A" in report.locator("body").inner_text()
+        journey.check("officer-report")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the report (Word, .docx)").click()
+        assert download.value.suggested_filename == "report-EXA-2025-26.docx"
         browser.close()
     assert journey.violations == {}, json.dumps(journey.violations, indent=1)
 

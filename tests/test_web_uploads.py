@@ -83,11 +83,14 @@ def test_hostile_workbooks_get_located_problems_or_a_4xx_never_a_500(web, isolat
                                                                     case) -> None:
     from django.test import override_settings
 
-    if case.store:
-        pytest.skip("needs its own framework store, which the service does not take per upload")
-    source = case.build(_fresh(tmp_path))
+    folder = _fresh(tmp_path)
+    source = case.build(folder)
     data = Path(source).read_bytes()
-    with override_settings(RUBRIC=isolated):
+    # A case that brings its own framework store gets a service started on that folder
+    # (``rubric serve --frameworks DIR``), as a real service would be.
+    service = (dataclasses.replace(isolated, frameworks=folder / "store") if case.store
+               else isolated)
+    with override_settings(RUBRIC=service):
         response = web.client("officer-a").post("/api/authority/upload",
                                                 {"file": _file("return.xlsx", data)})
     assert 400 <= response.status_code < 500 or response.status_code == 201, response.content

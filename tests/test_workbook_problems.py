@@ -17,7 +17,14 @@ from rubric.read.safety import ZipLimits, check_workbook_file
 from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS, ROOT
 from tests.hostile import corpus
-from tests.workbooks import blank_template, edit_workbook, make_return, rewrite_zip
+from tests.workbooks import (
+    blank_template,
+    edit_workbook,
+    libreoffice_convert,
+    make_return,
+    rewrite_zip,
+    soffice,
+)
 
 STORE = FrameworkStore(FRAMEWORKS)
 GOOD = """
@@ -298,3 +305,49 @@ def test_the_hot_path_agrees_on_every_hostile_workbook(case: corpus.Case, tmp_pa
                          ids=lambda p: p.name)
 def test_the_hot_path_agrees_on_every_example(path: Path) -> None:
     _hot_path_agrees(path, STORE)
+
+
+# --- the two engines agree -------------------------------------------------------------------
+# The fast reader (python-calamine) and openpyxl give the same answers for every fixture above,
+# every example and LibreOffice re-saves.
+
+ENGINE_EXAMPLES = sorted((ROOT / "responses" / "examples").rglob("*.xlsx"))
+# Refused before any reader runs, or by the reader itself for reasons engines word differently.
+GATE_ONLY = {"file-not-found", "file-unreadable", "workbook-not-xlsx", "workbook-legacy-xls",
+             "workbook-encrypted", "workbook-macro-enabled", "workbook-truncated",
+             "workbook-zip-bomb", "workbook-xml-entities", "workbook-unreadable",
+             "sheet-too-large"}
+
+
+def _same(path: Path, store: FrameworkStore = STORE) -> None:
+    fast = read_return(path, store, engine="calamine")
+    slow = read_return(path, store, engine="openpyxl")
+    assert fast.response == slow.response
+    assert [str(p) for p in fast.report] == [str(p) for p in slow.report]
+
+
+@pytest.mark.parametrize("code", sorted(set(FIXTURES) - GATE_ONLY))
+def test_every_problem_fixture_reads_the_same(code: str, tmp_path: Path) -> None:
+    build, _ = FIXTURES[code]
+    store = FrameworkStore(tmp_path / STORES[code]) if code in STORES else STORE
+    _same(build(tmp_path), store)
+
+
+@pytest.mark.parametrize("path", ENGINE_EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_example_reads_the_same(path: Path) -> None:
+    _same(path)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; "
+                    ".ci/run installs it")
+def test_libreoffice_resaved_returns_read_the_same(tmp_path: Path) -> None:
+    path = make_return(tmp_path, """
+| theme | level         | evidence        | strengths | next_steps |
+| 1.1.1 | 5 - Very good | =Formula-like   | Yes       | Keep on    |
+| 2.1.2 | n/a           | Not for us.     |           |            |
+""", """
+| measure                       | baseline | current | notes |
+| leavers-positive-destinations | 94.1     | 95,8    | x     |
+""")
+    _same(libreoffice_convert(path, tmp_path / "lo"))
+    _same(libreoffice_convert(ENGINE_EXAMPLES[0], tmp_path / "lo2"))

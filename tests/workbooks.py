@@ -177,3 +177,47 @@ def make_record(directory: Path, evaluation: str = "", actions: str = "",
                          meeting_date=dt.date(2026, 3, 10), force=True)
     return fill_record(blank, directory / name, _keyed(evaluation), _keyed(actions),
                        force=True)
+
+
+# --- the national demo: a return from every council ----------------------------------------------
+
+def national_levels(framework: Framework, code: str, family_group: int, cycle: str,
+                    *, lift: int = 0) -> dict[str, dict[str, Any]]:
+    """Deterministic answers for one council: levels around a base set by its family group
+    (and ``lift``), a theme or two left unanswered, evidence for most levels."""
+    import random
+
+    rng = random.Random(f"{code}:{cycle}")
+    base = 5 - family_group // 2 + lift
+    top = framework.scale.highest.value
+    low = framework.scale.lowest.value
+    answers: dict[str, dict[str, Any]] = {}
+    for theme_id in framework.theme_index:
+        if rng.random() < 0.04:
+            continue
+        level = min(max(base + rng.choice((-2, -1, -1, 0, 0, 0, 1, 1)), low), top)
+        answers[theme_id] = {"level": level}
+        if rng.random() < 0.9:
+            answers[theme_id]["evidence"] = f"Evidence for {theme_id} from {code}."
+    return answers
+
+
+def national_returns(directory: Path, framework: Framework, cycle: str, *,
+                     lift: int = 0) -> list[Path]:
+    """All 32 councils' returns: templates made by rubric, filled in code."""
+    from rubric.registry.authorities import all_authorities
+    from rubric.template.targets import make_templates
+
+    run = make_templates(framework, directory / "templates", cycle=cycle,
+                         all_authorities=True, force=True)
+    groups = {a.code: a.family_group for a in all_authorities()}
+    returns = directory / "returns"
+    returns.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for target in run.targets:
+        path = returns / target.path.name
+        fill_workbook(target.path, path, national_levels(framework, target.code,
+                                                         groups[target.code], cycle,
+                                                         lift=lift), force=True)
+        paths.append(path)
+    return paths

@@ -16,6 +16,7 @@ from rubric._version import __version__
 from rubric.cli.compare import compare, national, score
 from rubric.cli.framework import framework
 from rubric.cli.history import export_cycle, ingest, trend
+from rubric.cli.measures import measures
 from rubric.cli.meeting import meeting, report
 from rubric.cli.registry import authorities, quads
 from rubric.cli.web import serve, users
@@ -49,7 +50,7 @@ def main() -> None:
 
 
 for command in (framework, template, validate, score, compare, national, migrate, ingest, trend,
-                export_cycle, authorities, quads, meeting, report, serve, users):
+                export_cycle, measures, authorities, quads, meeting, report, serve, users):
     main.add_command(command)
 
 

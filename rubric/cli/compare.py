@@ -8,6 +8,7 @@ import click
 
 from rubric.cli._render import echo_problems, finish, plural, progress, refusals
 from rubric.cli.options import (
+    cycle_option,
     db_option,
     force_option,
     frameworks_option,
@@ -142,33 +143,61 @@ def compare(paths: tuple[Path, ...], output: Path | None, html_path: Path | None
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="The national workbook (.xlsx) to write.")
+              help="The national workbook (.xlsx) to write.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML page with charts here (.html).")
+@click.option("--json-file", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the national figures as JSON here (.json).")
+@click.option("--from-history", is_flag=True,
+              help="Use the returns recorded in the history for --cycle instead of files.")
+@cycle_option("The cycle of the national picture, e.g. 2025-26 (with files: a check).")
+@db_option
+@click.option("--migrate", "migrate_versions", is_flag=True,
+              help="Bring returns on older framework versions to the newest one first.")
+@click.option("--anonymise", is_flag=True,
+              help="Show authorities only by family group and Quad, never by name, in every "
+              "output.")
 @quads_option
 @frameworks_option
 @click.option("--allow-mixed-cycles", is_flag=True,
-              help="Include returns of different cycles (with a warning in the workbook).")
+              help="Include returns of different cycles (with a warning in every output).")
 @force_option
 @jobs_option
 @json_option
 @refusals
-def national(paths: tuple[Path, ...], output: Path, quads_file: Path | None,
-             frameworks_dir: Path | None, allow_mixed_cycles: bool, force: bool,
-             jobs: int | None, as_json: bool) -> None:
-    """Every authority's indicator scores with national and family-group medians."""
+def national(paths: tuple[Path, ...], output: Path | None, html_path: Path | None,
+             json_path: Path | None, from_history: bool, cycle: str | None,
+             db_path: Path | None, migrate_versions: bool, anonymise: bool,
+             quads_file: Path | None, frameworks_dir: Path | None, allow_mixed_cycles: bool,
+             force: bool, jobs: int | None, as_json: bool) -> None:
+    """The national picture: medians, quartiles, family-group and Quad medians, change and
+    trend, per indicator and key area (from return files, or --from-history --cycle C)."""
     from rubric.compare.pipeline import run_national
     from rubric.framework.store import FrameworkStore
 
-    run = run_national(paths, store=FrameworkStore.lookup(frameworks_dir),
-                       quads_path=quads_file, xlsx=output, force=force, jobs=jobs,
-                       allow_mixed_cycles=allow_mixed_cycles)
+    with progress(len(paths), "Reading") as advance:
+        run = run_national(paths, store=FrameworkStore.lookup(frameworks_dir),
+                           quads_path=quads_file, xlsx=output, html=html_path,
+                           json_path=json_path, force=force, jobs=jobs,
+                           allow_mixed_cycles=allow_mixed_cycles, migrate=migrate_versions,
+                           from_history=from_history, cycle=cycle, history_path=db_path,
+                           anonymise=anonymise, on_done=advance)
     overview = run.overview
     if as_json or overview is None:
         finish(run.report, as_json=as_json, payload={
-            "returns": len(overview.rows) if overview else 0,
-            "missing": [a.name for a in overview.missing] if overview else [],
-            "written": str(output) if overview else None})
+            "national": overview.to_dict() if overview else None,
+            "written": [str(p) for p in run.written]})
     echo_problems(run.report, err=True)
-    click.echo(f"{plural(len(overview.rows), 'return')}; no return from "
-               f"{plural(len(overview.missing), 'authority', 'authorities')}; wrote {output}")
+    click.echo(f"National picture, {overview.framework.key}, cycle {overview.cycle}: "
+               f"{plural(len(overview.rows), 'return')}; no return from "
+               f"{plural(len(overview.missing), 'authority', 'authorities')}")
+    if overview.overall is not None:
+        spread = overview.overall.national
+        click.echo(f"  overall: national median {_fmt(spread.median)} (middle half "
+                   f"{_fmt(spread.q1)} to {_fmt(spread.q3)})")
+    for note in overview.all_notes:
+        click.echo(f"note: {note}")
+    if run.written:
+        click.echo("wrote " + " and ".join(str(p) for p in run.written))

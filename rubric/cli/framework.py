@@ -199,18 +199,15 @@ def _load_pair(old: str, new: str, frameworks_dir: Path | None) -> list[LoadResu
 def diff(old: str, new: str, check: bool, frameworks_dir: Path | None, as_json: bool) -> None:
     """Every change from OLD to NEW (each an id@version or path): input and output impact,
     severity, semantic drift."""
-    from rubric.problems import Location, Report, problem
+    from rubric.problems import Report
+    from rubric.versions.check import check_new_version
     from rubric.versions.diff import diff_frameworks
 
-    result = diff_frameworks(*_load_pair(old, new, frameworks_dir))
-    report = Report()
-    if check and not result.ok:
-        reason = ("the version bump is smaller than the changes require"
-                  if not result.bump_ok else "reworded text is not acknowledged")
-        hint = (f"Bump the version to at least a {result.required_bump} release."
-                if not result.bump_ok else "List the reworded ids under 'acknowledged:' in "
-                "the new version's changelog entry once checked.")
-        report.add(problem("diff-check-failed", Location(new), reason=reason, hint=hint))
+    loaded = _load_pair(old, new, frameworks_dir)
+    if check:  # the same check the web service's framework editor runs before publishing
+        result, report = check_new_version(*loaded, where=new)
+    else:
+        result, report = diff_frameworks(*loaded), Report()
     if as_json:
         finish(report, as_json=True, payload=result.to_dict())
     else:

@@ -36,12 +36,14 @@ def _config(db_path: Path | None, uploads_dir: Path | None, frameworks_dir: Path
 
 
 def _web():
+    from rubric.problems import Location, Refused, problem
+
     try:
         import django  # noqa: F401
         import waitress  # noqa: F401
-    except ImportError:
-        click.echo("rubric serve needs the web extra: pip install 'rubric[web]'", err=True)
-        sys.exit(2)
+    except ImportError as exc:
+        raise Refused(problem("web-extra-missing", Location(), missing=exc.name or "django")
+                      ) from None
 
 
 @click.command()

@@ -54,6 +54,9 @@ def load_named_framework(spec: str, frameworks_dir: Path | None):
               "database) beside a column for reporting progress on them.")
 @click.option("--previous-cycle", metavar="CYCLE",
               help="The cycle to follow up (default: the one before --cycle).")
+@click.option("--prefill-measures", is_flag=True,
+              help="Fill the Measures sheet with the published figures in the history "
+              "('rubric measures import').")
 @db_option
 @frameworks_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
@@ -64,8 +67,8 @@ def load_named_framework(spec: str, frameworks_dir: Path | None):
 def template(framework: str, authorities: tuple[str, ...], quad_name: str | None,
              all_authorities: bool, quads_file: Path | None, allow_unlisted: bool,
              cycle: str | None, follow_up: bool, previous_cycle: str | None,
-             db_path: Path | None, frameworks_dir: Path | None, output: Path, force: bool,
-             as_json: bool) -> None:
+             prefill_measures: bool, db_path: Path | None, frameworks_dir: Path | None,
+             output: Path, force: bool, as_json: bool) -> None:
     """Generate the workbook(s) authorities fill in, from FRAMEWORK (an id such as hgioea,
     id@version, or a path)."""
     from rubric.cycles.cycle import current_cycle
@@ -77,7 +80,8 @@ def template(framework: str, authorities: tuple[str, ...], quad_name: str | None
                          authorities=authorities, quad=quad_name,
                          all_authorities=all_authorities, allow_unlisted=allow_unlisted,
                          quads_path=quads_file, follow_up=follow_up, history_path=db_path,
-                         follow_up_cycle=previous_cycle, store=store, force=force)
+                         follow_up_cycle=previous_cycle, store=store, force=force,
+                         prefill_measures=prefill_measures)
     if as_json:
         finish(run.report, as_json=True, payload=run.to_dict())
     echo_problems(run.report, err=True)

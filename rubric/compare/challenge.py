@@ -146,10 +146,11 @@ def measure_worse(comparison: Comparison, settings: ChallengeSettings) -> Iterat
     names = comparison.labels
     rows = {r.id: r for r in comparison.measures}
     for row in comparison.themes:
-        _, indicator, theme = framework.theme_index[row.id]
-        # The theme's own measures when it names some, else every measure of its indicator.
-        linked = list(theme.measures) or [m.id for m in framework.measures
-                                          if m.indicator == indicator.id]
+        # The theme's own measures when it names some, else every measure of its indicator
+        # (an indicator's judgement: its indicator's).
+        own = () if row.judgement else framework.theme_index[row.id][2].measures
+        linked = list(own) or [m.id for m in framework.measures
+                               if m.indicator == row.indicator_id]
         found: list[tuple[str, int, list[tuple[str, float]]]] = []
         cells: list[str] = []
         for code, answer in row.answers.items():

@@ -18,6 +18,7 @@ from rubric.compare.agenda import build_agenda
 from rubric.compare.challenge import ChallengeSettings, Prompt, challenge_prompts
 from rubric.compare.previous import PreviousCycle
 from rubric.compare.wording import change_text, change_unit, join_names
+from rubric.framework.grading import grading_notes
 from rubric.framework.model import Framework
 from rubric.problems import Location, Report, display_path, problem
 from rubric.registry.quads import Quad
@@ -77,6 +78,7 @@ class ThemeRow:
     answers: dict[str, ThemeAnswer | None]
     scores: dict[str, ThemeScore]
     paths: dict[str, str]
+    judgement: bool = False  # an indicator judged as a whole (id and indicator_id are its id)
 
     def levels(self) -> dict[str, int]:
         return {code: a.level for code, a in self.answers.items()
@@ -346,7 +348,7 @@ class Comparison:
             "categories": [r.to_dict() for r in self.categories],
             "indicators": [r.to_dict() | {"category": r.parent_id} for r in self.indicators],
             "themes": [{"id": r.id, "title": r.title, "indicator": r.indicator_id,
-                        "spread": r.spread,
+                        "judgement": r.judgement, "spread": r.spread,
                         "levels": {c: {"level": s.level, "label": s.label, "status": s.status}
                                    for c, s in r.scores.items()},
                         "cells": {c: r.cell(c) for c in codes}} for r in self.themes],
@@ -503,6 +505,7 @@ def compare_returns(
             comparison.notes.append(f"{found.message[:1].upper()}{found.message[1:]}.")
     if previous is not None:
         comparison.notes.extend(previous.notes)
+    comparison.notes.extend(grading_notes(comparison.framework))
     _fill_rows(comparison)
     comparison.prompts = challenge_prompts(comparison, settings)
     return CompareResult(comparison, report)
@@ -512,12 +515,20 @@ def _fill_rows(comparison: Comparison) -> None:
     framework = comparison.framework
     members = comparison.members
     paths = {m.code: display_path(m.path) for m in members}  # shown in cell citations
-    for theme_id, (category, indicator, theme) in framework.theme_index.items():
-        comparison.themes.append(ThemeRow(
-            theme_id, theme.title, indicator.id, category.id,
-            {m.code: m.response.themes.get(theme_id) for m in members},
-            {m.code: s for m in members if (s := m.scores.theme(theme_id)) is not None},
-            paths))
+    for category in framework.categories:
+        for indicator in category.indicators:
+            if framework.judges(indicator):  # the judgement first, then the evidence for it
+                comparison.themes.append(ThemeRow(
+                    indicator.id, indicator.title, indicator.id, category.id,
+                    {m.code: m.response.judgements.get(indicator.id) for m in members},
+                    {m.code: s for m in members
+                     if (s := m.scores.judgement(indicator.id)) is not None}, paths, True))
+            for theme in indicator.themes:
+                comparison.themes.append(ThemeRow(
+                    theme.id, theme.title, indicator.id, category.id,
+                    {m.code: m.response.themes.get(theme.id) for m in members},
+                    {m.code: s for m in members if (s := m.scores.theme(theme.id)) is not None},
+                    paths))
     levels = comparison.settings.divergence_levels
     for category in framework.categories:
         comparison.categories.append(ScoreRow(

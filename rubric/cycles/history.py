@@ -129,6 +129,24 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (return_id, action_id)
     );
     """,
+    # What is graded is part of the framework: an indicator judged as a whole has its judgement
+    # stored beside the theme answers, told apart by its kind.
+    """
+    ALTER TABLE answers ADD COLUMN kind TEXT NOT NULL DEFAULT 'theme'
+    """,
+    # Published figures per authority, measure and cycle (rubric/cycles/measures.py): what
+    # templates are prefilled with and returns are checked against.
+    """
+    CREATE TABLE published_measures (
+        authority_code TEXT NOT NULL,
+        measure_id TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        value REAL NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (authority_code, measure_id, cycle)
+    );
+    """,
 )
 
 Outcome = Literal["ingested", "unchanged", "superseded"]
@@ -194,6 +212,8 @@ class History:
         else:
             cursor.execute("COMMIT")
 
+    transaction = _write  # for the other stores kept in this database (meeting records)
+
     # --- writing -----------------------------------------------------------------------------
 
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
@@ -246,9 +266,12 @@ class History:
         new_id = cursor.lastrowid
         assert new_id is not None
         cursor.executemany(
-            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO answers (return_id, theme_id, level, special, evidence, strengths, "
+            "next_steps, progress, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
-              a.progress) for a in response.themes.values()])
+              a.progress, kind) for kind, answers in (("theme", response.themes),
+                                                      ("indicator", response.judgements))
+             for a in answers.values()])
         cursor.executemany(
             "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
             [(new_id, m.id, m.baseline, m.current, m.notes)
@@ -306,11 +329,14 @@ class History:
 
     def response(self, stored: StoredReturn) -> Response:
         """The stored return as a :class:`Response`, as it was ingested."""
-        themes = {row[0]: ThemeAnswer(id=row[0], level=row[1], special=row[2], evidence=row[3],
-                                      strengths=row[4], next_steps=row[5], progress=row[6])
-                  for row in self.connection.execute(
-                      "SELECT theme_id, level, special, evidence, strengths, next_steps, "
-                      "progress FROM answers WHERE return_id = ? ORDER BY rowid", (stored.id,))}
+        answers: dict[str, dict[str, ThemeAnswer]] = {"theme": {}, "indicator": {}}
+        for row in self.connection.execute(
+                "SELECT theme_id, level, special, evidence, strengths, next_steps, progress, "
+                "kind FROM answers WHERE return_id = ? ORDER BY rowid", (stored.id,)):
+            answers.setdefault(row[7], {})[row[0]] = ThemeAnswer(
+                id=row[0], level=row[1], special=row[2], evidence=row[3], strengths=row[4],
+                next_steps=row[5], progress=row[6])
+        themes = answers["theme"]
         measures = {row[0]: MeasureValue(id=row[0], baseline=row[1], current=row[2],
                                          notes=row[3])
                     for row in self.connection.execute(
@@ -320,7 +346,7 @@ class History:
                         framework_version=stored.framework_version,
                         framework_hash=stored.framework_hash, authority=stored.authority,
                         authority_code=stored.authority_code, cycle=stored.cycle,
-                        themes=themes, measures=measures)
+                        themes=themes, judgements=answers["indicator"], measures=measures)
 
     def scores(self, stored: StoredReturn) -> dict[tuple[str, str], float | None]:
         return {(row[0], row[1]): row[2] for row in self.connection.execute(
@@ -428,6 +454,8 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
         if not create:
             raise HistoryError(problem("history-missing", Location(str(target)), path=target))
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            _create_whole(target)
     try:
         connection = sqlite3.connect(target, timeout=60, isolation_level=None)
         connection.execute("PRAGMA busy_timeout = 60000")
@@ -438,6 +466,32 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
         raise HistoryError(problem("history-corrupt", Location(str(target)), path=target,
                                    reason=str(exc))) from exc
     return History(connection, target)
+
+
+def _create_whole(target: Path) -> None:
+    """Make a new history beside ``target`` and link it into place whole, so that a process
+    opening ``target`` at the same moment never sees a half-made database (and takes it for
+    another program's); when another process got there first, its database is kept."""
+    import threading
+
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            _migrate_schema(connection)
+        finally:
+            connection.close()  # the last connection: the WAL is folded into the file
+        try:
+            os.link(temporary, target)  # atomic, and never replaces a file
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a rename, unless one appeared
+            if not target.exists():
+                os.replace(temporary, target)
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _migrate_schema(connection: sqlite3.Connection) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rubric.cycles.cycle import check_cycle, is_cycle
 from rubric.cycles.history import History, IngestOutcome, file_hash
+from rubric.cycles.measures import check_against_published
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
 from rubric.read.batch import read_many
@@ -110,6 +111,10 @@ def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStor
             run.report.add(problem("ingest-cycle-unknown", where))
             run.refused.append(str(path))
             continue
+        if result.framework is None:  # the worker did not send it back: the parent's copy
+            loaded = store.get(result.response.framework_id, result.response.framework_version)
+            result.framework = loaded.framework if loaded else None
+        run.report.extend(check_against_published(result, history))
         pending.append((index, (result, scores, own, digests[index])))
         if len(pending) >= batch:
             commit()

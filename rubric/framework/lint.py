@@ -10,14 +10,11 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rubric.framework.model import Framework
+from rubric.framework.model import SEMVER_PATTERN, Framework
 from rubric.framework.yamlsource import Path, SourceMap
 from rubric.problems import Problem, problem
 
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
-)
+SEMVER = re.compile(SEMVER_PATTERN)
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -116,6 +113,22 @@ def check_structure(framework: Framework, source: SourceMap) -> Iterator[Problem
         if weight <= 0:
             yield problem("weight-not-positive", source.locate((*path, "weight")), id=item.id,
                           value=weight)
+
+
+def check_grading(framework: Framework, source: SourceMap) -> Iterator[Problem]:
+    """An overall judgement is one whole-number judgement: a key area holding exactly one
+    indicator, judged as a whole. Anything else would report an average as a judgement."""
+    for c, category in enumerate(framework.categories):
+        if not category.overall_judgement:
+            continue
+        where = source.locate(("categories", c, "overall_judgement"))
+        if len(category.indicators) != 1:
+            yield problem("overall-judgement-shape", where, id=category.id,
+                          reason=f"it holds {len(category.indicators)} indicators, not one")
+        elif not framework.judges(category.indicators[0]):
+            yield problem("overall-judgement-shape", where, id=category.id,
+                          reason=f"its indicator {category.indicators[0].id} is graded by its "
+                          "themes, so its score would be an average")
 
 
 def check_titles(framework: Framework, source: SourceMap) -> Iterator[Problem]:
@@ -224,6 +237,7 @@ CHECKS: tuple[Check, ...] = (
     check_scale,
     check_ids,
     check_structure,
+    check_grading,
     check_titles,
     check_illustrations,
     check_measures,

@@ -15,7 +15,7 @@ def framework_json_schema() -> dict[str, Any]:
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "rubric framework",
+        **{key: value for key, value in schema.items() if key not in {"title", "description"}},
         "description": "A self-evaluation rubric framework for rubric (see "
         "docs/framework-format.md). Quote ids and versions: YAML reads 1.10 as a number.",
-        **{key: value for key, value in schema.items() if key != "title"},
     }

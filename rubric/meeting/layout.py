@@ -6,7 +6,7 @@ and id columns, never by fixed coordinates, so inserted rows and re-saves do not
 
 from __future__ import annotations
 
-from rubric.xlsx.layout import Column
+from rubric.xlsx.layout import ACTION_STATUSES, Column
 
 FORMAT = "rubric-meeting-record/1"
 
@@ -26,11 +26,9 @@ VIEWS = (AGREED, HIGHER, LOWER, NOT_DISCUSSED)
 VIEWS_NEEDING_LEVEL = (AGREED, HIGHER, LOWER)
 VIEWS_NEEDING_RATIONALE = (HIGHER, LOWER, NOT_DISCUSSED)
 
-NOT_STARTED = "Not started"
-IN_PROGRESS = "In progress"
-COMPLETED = "Completed"
-NO_LONGER = "No longer a priority"
-STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, NO_LONGER)
+# The record and the follow-up workbook offer the same statuses: one definition.
+STATUSES = ACTION_STATUSES
+NOT_STARTED, IN_PROGRESS, COMPLETED, NO_LONGER = ACTION_STATUSES
 PROGRESS_STATUSES = (IN_PROGRESS, COMPLETED)  # "Not started" is never progress
 ACTION_SLOTS = 8  # empty numbered action rows per member
 

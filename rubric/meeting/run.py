@@ -4,7 +4,7 @@ run, so a web service runs exactly the same."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from rubric.framework.store import FrameworkStore
 from rubric.meeting.pack import PackResult, write_pack
 from rubric.meeting.record_read import RecordResult, read_record
 from rubric.meeting.store import StoreOutcome, store_record
-from rubric.problems import Location, Refused, Report, problem
+from rubric.problems import Location, Problem, Refused, Report, problem
 from rubric.read.files import require_returns
 
 
@@ -60,9 +60,53 @@ class RecordRun:
         return {"records": records}
 
 
+def _read_in_worker(directories: tuple[str, ...], path: str) -> RecordResult:
+    """One record, read in a limited worker (module level, so workers can run it)."""
+    result = read_record(path, FrameworkStore(*directories))
+    result.framework = None  # nothing after reading needs it: cheaper to send back
+    return result
+
+
+def _crashed(path: str, found: Any) -> RecordResult:
+    return RecordResult(path, report=Report([found]))
+
+
+def read_records(paths: Sequence[Path], store: FrameworkStore) -> list[RecordResult]:
+    """Read meeting records as untrusted files: in the same limited worker processes as
+    returns (:mod:`rubric.read.sandbox`), so one whose reader dies costs only that file."""
+    import functools
+    import os
+
+    from rubric.read.sandbox import run_guarded
+
+    task = functools.partial(_read_in_worker, tuple(map(str, store.directories)))
+    return list(run_guarded(task, [os.fspath(p) for p in paths], crashed=_crashed))
+
+
+def _other_quad(result: RecordResult, members: Collection[str]) -> Problem | None:
+    """A problem when the record names an authority that is not one of ``members``."""
+    from rubric.meeting import layout
+
+    record = result.record
+    assert record is not None
+    wanted = {m.casefold() for m in members}
+    strangers = [m.name for m in record.members if m.code.casefold() not in wanted]
+    if not strangers:
+        return None
+    row = layout.PROVENANCE_KEYS.index("members") + 1
+    return problem("record-other-quad", Location(result.path, sheet=layout.PROVENANCE_SHEET,
+                                                  cell=f"B{row}"), quad=record.quad,
+                   strangers=", ".join(strangers))
+
+
 def record_meetings(paths: Sequence[Path], db_path: Path,
-                    store: FrameworkStore | None = None) -> RecordRun:
-    """Read filled meeting records and keep the valid ones in the history at ``db_path``."""
+                    store: FrameworkStore | None = None, *,
+                    members: Collection[str] | None = None) -> RecordRun:
+    """Read filled meeting records and keep the valid ones in the history at ``db_path``.
+
+    With ``members`` (authority codes: a Quad lead's own Quad), a record that names any other
+    authority is refused and not kept.
+    """
     from rubric.cycles.history import open_history
 
     found = require_returns(paths)
@@ -70,8 +114,11 @@ def record_meetings(paths: Sequence[Path], db_path: Path,
     run = RecordRun(report=Report(list(found.report.problems)))
     history = None
     try:
-        for path in found.files:
-            result = read_record(path, store)
+        for result in read_records(found.files, store):
+            if result.valid and members is not None:
+                stranger = _other_quad(result, members)
+                if stranger is not None:
+                    result.report.add(stranger)
             run.report.extend(result.report)
             stored = None
             if result.valid:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,17 +46,9 @@ class StoredRecord:
     superseded_by: int | None
 
 
-@contextmanager
-def _write(history: History) -> Iterator[sqlite3.Cursor]:
-    cursor = history.connection.cursor()
-    cursor.execute("BEGIN IMMEDIATE")
-    try:
-        yield cursor
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
-    else:
-        cursor.execute("COMMIT")
+def _write(history: History) -> AbstractContextManager[sqlite3.Cursor]:
+    """The history's own immediate transaction: one writer at a time, all or nothing."""
+    return history.transaction()
 
 
 def _return_for(cursor: sqlite3.Cursor, code: str, cycle: str, digest: str

@@ -90,7 +90,9 @@ def scores_of(result: ReadResult, answers: PlainAnswers | None = None) -> Scores
     return score_answers({tid: (a[LEVEL], a[SPECIAL], bool(a[EVIDENCE]))
                           for tid, a in answers.items()}, framework,
                          authority_code=response.authority_code, authority=response.authority,
-                         cycle=response.cycle, path=response.path)
+                         cycle=response.cycle, path=response.path,
+                         judgements={iid: (a.level, a.special, bool(a.evidence))
+                                     for iid, a in response.judgements.items()})
 
 
 @plain

@@ -47,6 +47,8 @@ def _id(value: Any) -> str:
 
 
 MAX_PROVENANCE_CHARS = 500
+# A judgement more than this many levels from its graded themes' aggregate gets a warning.
+JUDGEMENT_GAP = 1.0
 # Sheets rubric writes that never hold answers: not worth converting when reading a return.
 _NO_ANSWERS = frozenset({layout.INSTRUCTIONS_SHEET, layout.PROGRESS_SHEET, layout.LISTS_SHEET})
 CONTINUED = layout.CONTINUED  # "<id> (continued)": a row going on with a theme's texts
@@ -78,7 +80,7 @@ def parse_number(value: Any) -> float | str | None:
 # The order of a theme's plain answer (``_Reader.answers``), as ThemeAnswer names its fields.
 _ANSWER_FIELDS = ("level", "special", "evidence", "strengths", "next_steps",
                   "previous_next_steps", "progress", "cell")
-LEVEL, SPECIAL, EVIDENCE = 0, 1, 2
+LEVEL, SPECIAL, EVIDENCE, STRENGTHS, NEXT_STEPS = 0, 1, 2, 3, 4
 
 
 class _Reader:
@@ -90,6 +92,7 @@ class _Reader:
         # theme id -> its answer as plain data (see _ANSWER_FIELDS): models are built only when
         # a caller asks for a Response (``themes()``); scoring and checks use these tuples.
         self.answers: dict[str, tuple[Any, ...]] = {}
+        self.judgements: dict[str, ThemeAnswer] = {}  # judged indicators: id -> judgement
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
         self.ids = set(framework.theme_index) | set(framework.indicator_index)
@@ -122,6 +125,7 @@ class _Reader:
             self._read_sheet(sheet)
         self._join_continued()
         self._check_missing()
+        self._check_judgements()
         self._check_answers()
         self._check_fractions()
         self._check_completion()
@@ -200,10 +204,13 @@ class _Reader:
                         self.full_cells.append((row_id, key, sheet, r, c))
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
                             texts, columns, f"{level_prefix}{r + 1}")
-            elif row_id.endswith(CONTINUED) and row_id.removesuffix(CONTINUED) in themes:
+            elif row_id.endswith(CONTINUED) and self._continues(row_id.removesuffix(CONTINUED)):
                 texts = [_raw_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self.continued.append((row_id.removesuffix(CONTINUED), texts))
                 self._stray_answers(sheet, r, row, [level_col])
+            elif row_id in indicators and self.framework.judges(row_id):
+                self._judgement(sheet, r, row, row_id, columns, text_cols,
+                                layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
             elif row_id in indicators:
                 self._stray_answers(sheet, r, row, answer_cols)
             elif row_id:
@@ -257,6 +264,43 @@ class _Reader:
         return {tid: ThemeAnswer.trusted(id=tid, **dict(zip(_ANSWER_FIELDS, answers[tid],
                                                             strict=True)))
                 for tid in order if tid in answers}
+
+    def _continues(self, item_id: str) -> bool:
+        """Whether '<item_id> (continued)' rows may go on with its texts: a theme's, or a
+        judged indicator's."""
+        return item_id in self.framework.theme_index or (
+            item_id in self.framework.indicator_index and self.framework.judges(item_id))
+
+    def _judgement(self, sheet: Sheet, r: int, row: list[Any], indicator_id: str,
+                   columns: dict[str, int], text_cols: list[int], level_cell: str) -> None:
+        """An indicator's own row, when the framework judges it as a whole: its level and
+        texts, read as a theme's are."""
+        if indicator_id in self.first_seen:
+            self.add("id-duplicated", sheet, r, columns["id"], id=indicator_id,
+                     first=self.first(indicator_id))
+            return
+        self.first_seen[indicator_id] = (sheet.name, r, columns["id"])
+        width = len(row)
+        texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
+        if sheet.marks:
+            texts = self._marked_texts(sheet, r, row, text_cols, texts)
+        raw_level = row[columns["level"]] if columns["level"] < width else ""
+        if sheet.marks and self.mark(sheet, r, columns["level"], raw_level):
+            raw_level = ""
+        answer = layout.LevelAnswer()
+        if not layout.is_blank(raw_level):
+            scale = self.framework.scale
+            parsed = layout.parse_level(raw_level, scale)
+            if parsed is None:
+                self.add("level-unknown", sheet, r, columns["level"], value=_text(raw_level),
+                         choices=", ".join(layout.level_choices(scale)))
+            else:
+                answer = parsed
+        evidence, strengths, next_steps, _, progress = texts
+        self.judgements[indicator_id] = ThemeAnswer.trusted(
+            id=indicator_id, level=answer.value, special=answer.special, evidence=evidence,
+            strengths=strengths, next_steps=next_steps, previous_next_steps="",
+            progress=progress, cell=level_cell)
 
     def _stray_answers(self, sheet: Sheet, r: int, row: list[Any], columns: Iterable[int]) -> None:
         for c in sorted(columns):
@@ -352,6 +396,13 @@ class _Reader:
                 if theme_id not in self.first_seen:
                     self.report.add(problem("theme-missing", self._category_sheet(category),
                                             what="theme", id=theme_id))
+        for category in self.framework.categories:
+            for indicator in category.indicators:
+                if (self.framework.judges(indicator) and indicator.id not in self.first_seen
+                        and any(t.id in self.first_seen for t in indicator.themes)):
+                    self.report.add(problem("theme-missing", self._category_sheet(category),
+                                            what="indicator",
+                                            id=indicator.id))
         measures = self.framework.measures
         if measures and not self.measures:
             self.report.add(problem("sheet-missing", Location(self.file,
@@ -372,7 +423,7 @@ class _Reader:
             return
         joined: dict[str, list[str]] = {}
         for theme_id, texts in self.continued:
-            if theme_id not in self.answers:
+            if theme_id not in self.answers and theme_id not in self.judgements:
                 continue  # the theme's own row was refused: its problem is reported there
             if theme_id not in joined:
                 sheet_name, r, _ = self.first_seen[theme_id]
@@ -383,6 +434,12 @@ class _Reader:
                                                                 strict=True)]
         keys = (*layout.THEME_TEXT_KEYS, *layout.FOLLOW_UP_KEYS)
         for theme_id, texts in joined.items():
+            if theme_id in self.judgements:
+                values = dict(self.judgements[theme_id].__dict__)
+                values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
+                               if key != "previous_next_steps"})
+                self.judgements[theme_id] = ThemeAnswer.trusted(**values)
+                continue
             values = dict(zip(_ANSWER_FIELDS, self.answers[theme_id], strict=True))
             values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
                            if key != "previous_next_steps"})
@@ -395,7 +452,8 @@ class _Reader:
             if level is not None and not evidence:
                 self.report.add(problem("level-without-evidence", self._cell(answer),
                                         id=theme_id))
-            elif evidence and level is None and special is None:
+            elif (evidence and level is None and special is None
+                  and self.framework.grades_themes(self.framework.theme_index[theme_id][1])):
                 self.report.add(problem("evidence-without-level", self._cell(answer),
                                         id=theme_id, not_evaluated=not_evaluated))
         for theme_id, key, sheet_at, r, c in self.full_cells:
@@ -407,6 +465,53 @@ class _Reader:
         """Where a theme's level cell is (made only for a problem there)."""
         sheet, cell = layout.split_cell_ref(answer[-1])
         return Location(self.file, sheet=sheet, cell=cell)
+
+    def _check_judgements(self) -> None:
+        """What is graded is the framework's: a level on a theme its indicator is judged
+        without is reported and not used; a judged indicator needs its judgement, grounded in
+        evidence and, when its themes are graded too, not far from them."""
+        from rubric.scoring import aggregate
+
+        framework = self.framework
+        not_evaluated = framework.scale.not_evaluated.label
+        for indicator in framework.indicators():
+            grading = framework.grading_of(indicator)
+            if grading == "themes":
+                continue
+            themes = [(t.id, self.answers[t.id]) for t in indicator.themes
+                      if t.id in self.answers]
+            if grading == "indicator":
+                for theme_id, answer in themes:
+                    if answer[LEVEL] is None and answer[SPECIAL] is None:
+                        continue
+                    self.report.add(problem("level-not-graded", self._cell(answer),
+                                            id=theme_id, indicator=indicator.id))
+                    self.answers[theme_id] = (None, None, *answer[2:])
+                themes = [(theme_id, self.answers[theme_id]) for theme_id, _ in themes]
+            judgement = self.judgements.get(indicator.id)
+            if judgement is None:
+                continue  # no row: reported by _check_missing
+            sheet, cell = layout.split_cell_ref(judgement.cell)
+            where = Location(self.file, sheet=sheet, cell=cell)
+            evidence = bool(judgement.evidence) or any(a[EVIDENCE] for _, a in themes)
+            if judgement.level is None and judgement.special is None:
+                if judgement.has_text or any(any(a[EVIDENCE:NEXT_STEPS + 1]) or
+                                             a[LEVEL] is not None for _, a in themes):
+                    self.report.add(problem("judgement-missing", where, id=indicator.id,
+                                            not_evaluated=not_evaluated))
+                continue
+            if judgement.level is not None and not evidence:
+                self.report.add(problem("judgement-without-evidence", where, id=indicator.id))
+            levels = [(float(a[LEVEL]), t.weight) for t in indicator.themes
+                      if (a := self.answers.get(t.id)) is not None and a[LEVEL] is not None]
+            if grading == "both" and judgement.level is not None and levels:
+                rule = framework.scoring.theme_to_indicator
+                value = aggregate(rule, [v for v, _ in levels], [w for _, w in levels])
+                if abs(judgement.level - value) > JUDGEMENT_GAP:
+                    self.report.add(problem(
+                        "judgement-far-from-themes", where, id=indicator.id,
+                        level=judgement.level, themes=round(value, 2),
+                        rule=rule.replace("_", " ")))
 
     def _check_fractions(self) -> None:
         """A percentage typed as a fraction (0.7) is an error when the return's other
@@ -427,11 +532,17 @@ class _Reader:
                          value=value)
 
     def _check_completion(self) -> None:
-        """Say how complete a return is when no level is chosen or it is mostly empty."""
-        total = len(self.framework.theme_index)
-        answers = [a for a in self.answers.values()
-                   if a[LEVEL] is not None or a[SPECIAL] is not None]
-        levels = sum(a[LEVEL] is not None for a in answers)
+        """Say how complete a return is when no level is chosen or it is mostly empty; what
+        counts is what the framework grades (themes, indicators' judgements or both)."""
+        framework = self.framework
+        graded = [t.id for i in framework.indicators() if framework.grades_themes(i)
+                  for t in i.themes]
+        judged = [i.id for i in framework.indicators() if framework.judges(i)]
+        total = len(graded) + len(judged)
+        given = [(a[LEVEL], a[SPECIAL]) for t in graded if (a := self.answers.get(t))]
+        given += [(j.level, j.special) for i in judged if (j := self.judgements.get(i))]
+        answers = [a for a in given if a[0] is not None or a[1] is not None]
+        levels = sum(a[0] is not None for a in answers)
         threshold = self.framework.scoring.min_answered_share
         if total == 0 or (levels and len(answers) / total >= threshold):
             return
@@ -439,6 +550,9 @@ class _Reader:
         self.report.add(problem(
             "return-incomplete", Location(self.file), answered=len(answers), total=total,
             percent=round(100 * len(answers) / total), threshold=round(100 * threshold),
+            what="themes" if not judged else "judgements" if not graded
+            else "themes and judgements", one="theme" if not judged else "indicator"
+            if not graded else "theme and indicator",
             detail="" if levels else "; no level chosen",
             not_applicable=scale.not_applicable.label, not_evaluated=scale.not_evaluated.label))
 
@@ -556,6 +670,8 @@ def _response(result: ReadResult, framework: Framework, reader: _Reader, *,
         created_at=provenance.get("created_at", ""),
         migrated_from=provenance.get("migrated_from", ""),
         themes=reader.themes(framework.theme_index) if answers else {},
+        judgements={i: reader.judgements[i] for i in framework.indicator_index
+                    if i in reader.judgements},
         measures=reader.measures if answers else {},
         actions=reader.actions,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from rubric.cycles.cycle import previous_cycle
 from rubric.cycles.history import History, StoredReturn
@@ -72,6 +73,37 @@ class AuthorityReport:
     @property
     def has_record(self) -> bool:
         return self.quad is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """What the report says, as data (the web service's JSON; files come from the
+        writers)."""
+        def item(line: IndicatorLine) -> dict[str, Any]:
+            v = line.validation
+            return {"id": line.id, "title": line.title, "score": line.score,
+                    "quad_median": line.quad_median, "national_median": line.national_median,
+                    "previous": line.previous, "view": v.view if v else None,
+                    "validated_level": v.level if v else None,
+                    "rationale": v.rationale if v else None}
+
+        return {"authority": self.authority, "authority_code": self.authority_code,
+                "cycle": self.cycle, "framework": f"{self.framework.id}@{self.framework.version}",
+                "generated_at": self.generated_at.isoformat(),
+                "overall": self.scores.overall.rounded,
+                "quad": self.quad, "quad_members": list(self.quad_members),
+                "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+                "national_returns": self.national_returns,
+                "previous_cycle": self.previous_cycle, "previous_overall": self.previous_overall,
+                "views": self.views(), "categories": [item(c) for c in self.categories],
+                "indicators": [item(i) for i in self.indicators],
+                "strengths": [{"text": w.text, "themes": list(w.theme_ids)}
+                              for w in self.strengths],
+                "next_steps": [{"text": w.text, "themes": list(w.theme_ids)}
+                               for w in self.improvements],
+                "actions": [{"id": a.id, "action": a.action, "links": list(a.links),
+                             "owner": a.owner, "due": a.due.isoformat() if a.due else None,
+                             "success": a.success, "status": a.status} for a in self.actions],
+                "changes": [{"theme": t, "title": title, "from": a, "to": b}
+                            for t, title, a, b in self.changes]}
 
     def views(self) -> dict[str, int]:
         """How many indicators the Quad agreed, or saw higher or lower evidence for."""

@@ -84,6 +84,37 @@ def _policy(policy: str, scale_lowest: str) -> str:
     }[policy]
 
 
+def grading_text(framework: Framework) -> str:
+    """What this framework asks an authority to grade, in the words of the instructions."""
+    judged = [i.id for i in framework.indicators() if framework.judges(i)]
+    themes_only = [i.id for i in framework.indicators() if not framework.judges(i)]
+    evidence_only = [i.id for i in framework.indicators() if not framework.grades_themes(i)]
+    parts = []
+    if not judged:
+        parts.append("Choose a level for each theme. An indicator's score is worked out from its "
+                     "themes' levels.")
+    else:
+        parts.append("Choose one level for each quality indicator as a whole, in the "
+                     "indicator's own (shaded) row: that judgement is the indicator's score, a "
+                     "whole number, never an average" + (f" (indicators {', '.join(judged)})"
+                                                         if themes_only else "") + ".")
+        if evidence_only:
+            parts.append("Where a theme's level cell is grey, the theme is not graded: write its "
+                         "evidence, strengths and next steps to inform the indicator's level.")
+        if len(evidence_only) < len(judged):
+            parts.append("Where themes have a yellow level cell, grade them too; rubric flags "
+                         "an indicator's level more than one level away from its themes.")
+        if themes_only:
+            parts.append(f"For indicators {', '.join(themes_only)}, choose a level for each "
+                         "theme instead.")
+    overall = [c for c in framework.categories if c.overall_judgement]
+    if overall:
+        names = ", ".join(f"{c.id} {c.title}" for c in overall)
+        parts.append(f"Key area {names} is an overall judgement: it is reported on its own and "
+                     "never averaged into the overall score.")
+    return " ".join(parts)
+
+
 def write_instructions(sheet: Any, framework: Framework, info: TemplateInfo) -> None:
     sheet.title = layout.INSTRUCTIONS_SHEET
     sheet.column_dimensions["A"].width = 24
@@ -123,6 +154,9 @@ def write_instructions(sheet: Any, framework: Framework, info: TemplateInfo) -> 
                f"Choose '{scale.not_evaluated.label}' when the theme applies but you have not "
                "evaluated it this cycle; say when you will in the next steps cell. The first "
                "is a fact about your context; the second is a gap to close.")
+
+    row = _heading(sheet, row, "What you grade")
+    row = _row(sheet, row, None, grading_text(framework))
 
     row = _heading(sheet, row, "How to answer each theme")
     for term, text in (

@@ -28,6 +28,7 @@ class TemplateTarget:
     path: Path
     follow_up: dict[str, str] | None = None  # theme id -> last cycle's next steps
     actions: tuple[dict[str, str], ...] | None = None  # agreed at last cycle's Quad meeting
+    measures: dict[str, dict[str, float]] | None = None  # published figures prefilled
 
 
 @dataclass(slots=True)
@@ -43,7 +44,8 @@ class TemplateRun:
                 "cycle": self.cycle, "written": [str(p) for p in self.written],
                 "targets": [{"authority": t.authority, "code": t.code or None,
                              "path": str(t.path), "follow_up": t.follow_up is not None,
-                             "actions": len(t.actions or ())}
+                             "actions": len(t.actions or ()),
+                             "measures_prefilled": len(t.measures or ())}
                             for t in self.targets], **self.report.to_dict()}
 
 
@@ -106,8 +108,12 @@ def make_templates(framework: Framework, output: Path, *, cycle: str,
                    all_authorities: bool = False, allow_unlisted: bool = False,
                    quads_path: Path | None = None, follow_up: bool = False,
                    history_path: Path | None = None, follow_up_cycle: str | None = None,
-                   store: FrameworkStore | None = None, force: bool = False) -> TemplateRun:
-    """Plan and write the workbooks; raises :class:`Refused` when it cannot run as asked."""
+                   store: FrameworkStore | None = None, force: bool = False,
+                   prefill_measures: bool = False) -> TemplateRun:
+    """Plan and write the workbooks; raises :class:`Refused` when it cannot run as asked.
+
+    ``prefill_measures`` fills each Measures sheet with the published figures the history
+    holds (``rubric measures import``); an authority without any gets a warning."""
     from rubric.registry.authorities import all_authorities as every_authority
 
     cycle = check_cycle(cycle)
@@ -127,17 +133,43 @@ def make_templates(framework: Framework, output: Path, *, cycle: str,
     if follow_up:
         previous = _previous_steps(framework, chosen, follow_up_cycle or previous_cycle(cycle),
                                    history_path, store or FrameworkStore(), run.report)
+    figures = (_published(framework, chosen, cycle, history_path, run.report)
+               if prefill_measures and framework.measures else {})
     for (name, code), path in zip(chosen, paths, strict=True):
         steps, actions = previous.get(code or name, (None, ()))
         run.targets.append(TemplateTarget(name, code, path, (steps or {}) if follow_up else None,
-                                          actions or None))
+                                          actions or None, figures.get(code) or None))
     planned = [(TemplateInfo(t.authority, cycle, t.code, follow_up=t.follow_up,
-                             actions=t.actions), t.path) for t in run.targets]
+                             actions=t.actions, measures=t.measures), t.path)
+               for t in run.targets]
     try:
         run.written = write_templates(framework, planned, force=force)
     except OutputExists as exc:
         raise Refused(problem("output-exists", Location(str(exc)), path=exc)) from None
     return run
+
+
+def _published(framework: Framework, chosen: list[tuple[str, str]], cycle: str,
+               history_path: Path | None, report: Report) -> dict[str, dict[str, dict[str, float]]]:
+    """Per authority code: the published figures to prefill (baseline and current)."""
+    from rubric.cycles.cycle import previous_cycle as before
+    from rubric.cycles.history import open_existing_history
+    from rubric.cycles.measures import prefill_values
+    from rubric.resources import history_path as default_history
+
+    history = open_existing_history(history_path or default_history())
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        for name, code in chosen:
+            values = prefill_values(history, framework, code, cycle) if code else {}
+            if values:
+                found[code] = values
+            else:
+                report.add(problem("measures-not-published", Location(name), authority=name,
+                                   cycles=f"{before(cycle)} or {cycle}"))
+    finally:
+        history.close()
+    return found
 
 
 def _previous_steps(framework: Framework, chosen: list[tuple[str, str]], earlier: str,

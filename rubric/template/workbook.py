@@ -40,6 +40,7 @@ _HEADER_FONT = styles.HEADER_FONT
 _INDICATOR_FILL = styles.GROUP_FILL
 _ANSWER_FILL = styles.ANSWER_FILL
 _TITLE_FONT = styles.TITLE_FONT
+_NOT_GRADED_FILL = styles.NOT_GRADED_FILL
 _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.0
 _MAX_ROW_HEIGHT = 409.0
@@ -63,6 +64,10 @@ class TemplateInfo:
     # sheet lists them with a status dropdown and a progress note.
     actions: tuple[Mapping[str, str], ...] | None = field(default=None, hash=False,
                                                           compare=False)
+    # Published figures to prefill: measure id -> {"baseline", "current"} -> value (from
+    # rubric.cycles.measures.prefill_values). The authority may still correct them.
+    measures: Mapping[str, Mapping[str, float]] | None = field(default=None, hash=False,
+                                                               compare=False)
 
 
 def _lines(text: str, width: float) -> int:
@@ -90,6 +95,17 @@ def _illustrations(framework: Framework, theme: Theme) -> str:
     if theme.description:
         parts.insert(0, theme.description)
     return "\n\n".join(parts)
+
+
+def _judgement_guidance(framework: Framework, indicator: Indicator) -> str:
+    """What the indicator's row asks for when the framework judges it as a whole."""
+    if framework.grades_themes(indicator):
+        return (f"Grade each theme below, then choose one level for {indicator.id} as a whole in "
+                "this row: the indicator's score is this judgement, not an average of its "
+                "themes.")
+    return (f"Choose one level for {indicator.id} as a whole in this row, informed by the "
+            "themes below: write your evidence, strengths and next steps against each theme "
+            "(themes are not graded).")
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -183,10 +199,13 @@ class _TemplateWriter:
         first = row
         for indicator in category.indicators:
             self._indicator_row(sheet, row, indicator)
+            if self.framework.judges(indicator):
+                validation.add(f"{self._level_letter}{row}")
             row += 1
             for theme in indicator.themes:
                 self._theme_row(sheet, row, indicator, theme)
-                validation.add(f"{self._level_letter}{row}")
+                if self.framework.grades_themes(indicator):
+                    validation.add(f"{self._level_letter}{row}")
                 row += 1
         self.level_ranges[name] = (first, row - 1)
         sheet.freeze_panes = sheet.cell(layout.HEADER_ROW + 1, 3)
@@ -204,12 +223,20 @@ class _TemplateWriter:
             "illustrations": indicator.description or "",
             "questions": _bullets(indicator.challenge_questions),
         }
+        judged = self.framework.judges(indicator)
+        if judged:
+            texts["illustrations"] = "\n\n".join(
+                t for t in (indicator.description, _judgement_guidance(self.framework,
+                                                                       indicator)) if t)
         for index, column in enumerate(self.columns, start=1):
             cell = put_text(sheet.cell(row, index), texts.get(column.key))
             cell.fill, cell.border, cell.alignment = _INDICATOR_FILL, _BORDER, _WRAP_TOP
             cell.font = Font(bold=column.key in {"id", "title"})
+            if judged and column.answer and column.key != "progress":
+                cell.fill, cell.protection = _ANSWER_FILL, _UNLOCKED
         wrapped = {i: texts.get(c.key, "") for i, c in enumerate(self.columns, start=1)}
-        sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths, 2)
+        sheet.row_dimensions[row].height = _fit_height(wrapped, self.widths,
+                                                       _ANSWER_ROOM if judged else 2)
 
     def _theme_row(self, sheet: Worksheet, row: int, indicator: Indicator, theme: Theme) -> None:
         texts = {
@@ -221,10 +248,13 @@ class _TemplateWriter:
         if self.info.follow_up is not None:
             texts["previous_next_steps"] = self.info.follow_up.get(theme.id) or \
                 layout.NO_PREVIOUS_STEPS
+        graded = self.framework.grades_themes(indicator)
         for index, column in enumerate(self.columns, start=1):
             cell = sheet.cell(row, index)
             cell.border, cell.alignment = _BORDER, _WRAP_TOP
-            if column.answer:
+            if column.key == "level" and not graded:
+                cell.fill = _NOT_GRADED_FILL  # evidence only: the indicator is judged whole
+            elif column.answer:
                 cell.fill, cell.protection = _ANSWER_FILL, _UNLOCKED
             else:
                 put_text(cell, texts.get(column.key))
@@ -237,11 +267,14 @@ class _TemplateWriter:
     def _measures_sheet(self) -> None:
         sheet = self.book.create_sheet(layout.MEASURES_SHEET)
         baseline, current = previous_cycle(self.info.cycle), self.info.cycle
+        prefilled = self.info.measures or {}
         _title_rows(
             sheet,
             f"Measures - {self.info.authority}, {self.info.cycle}",
-            "Enter each value as a plain number (95.8 for 95.8%). Use Notes for the source, the "
-            "group it covers, or why a value is missing.",
+            ("Values already filled in are the published figures: check them, and if you "
+             "change one say why in Notes. " if prefilled else "")
+            + "Enter each value as a plain number (95.8 for 95.8%). Use Notes for the source, "
+            "the group it covers, or why a value is missing.",
             len(layout.MEASURE_COLUMNS),
         )
         _header(sheet, layout.MEASURE_COLUMNS,
@@ -268,6 +301,7 @@ class _TemplateWriter:
                         cell.number_format = "0." + "0" * measure.decimals if measure.decimals \
                             else "0"
                         numbers.add(cell.coordinate)
+                        put_number(cell, prefilled.get(measure.id, {}).get(column.key))
                 else:
                     put_text(cell, values[column.key])
             sheet.row_dimensions[row].height = 32
@@ -318,7 +352,8 @@ class _TemplateWriter:
         _title_rows(sheet, f"Progress - {self.info.authority}, {self.info.cycle}",
                     "How much of the return is filled in. This sheet updates as you work; it "
                     "does not score anything.", 5)
-        headers = ("Key area", "Themes", "Level chosen", "Evidence written", "Still to choose")
+        headers = ("Key area", "Levels to choose", "Level chosen", "Evidence written",
+                   "Still to choose")
         for index, text in enumerate(headers, start=1):
             cell = put_text(sheet.cell(layout.HEADER_ROW, index), text)
             cell.fill, cell.font, cell.border = _HEADER_FILL, _HEADER_FONT, _BORDER
@@ -330,7 +365,8 @@ class _TemplateWriter:
         for category in self.framework.categories:
             name = layout.category_sheet_name(category)
             first, last = self.level_ranges[name]
-            themes = sum(len(i.themes) for i in category.indicators)
+            themes = sum(len(i.themes) * self.framework.grades_themes(i)
+                         + self.framework.judges(i) for i in category.indicators)
             put_text(sheet.cell(row, 1), f"{category.id} {category.title}")
             put_number(sheet.cell(row, 2), themes)
             sheet.cell(row, 3).value = f"=COUNTA('{name}'!{level}{first}:{level}{last})"
@@ -432,7 +468,7 @@ def write_templates(framework: Framework, targets: list[tuple[TemplateInfo, Path
     written = []
     for info, path in targets:
         with atomic_output(path, force=force) as temporary:
-            if info.follow_up is not None or info.actions:  # per-authority: no shared body
+            if info.follow_up is not None or info.actions or info.measures:  # per authority
                 build_template(framework, info).save(temporary)
             else:
                 key = (info.cycle, info.created_at, info.migrated_from)

@@ -11,9 +11,11 @@ from rubric.problems import Location, Report, problem
 from rubric.versions.diff import FrameworkDiff, diff_frameworks
 
 
-def check_new_version(old: LoadResult, new: LoadResult) -> tuple[FrameworkDiff, Report]:
+def check_new_version(old: LoadResult, new: LoadResult, *,
+                      where: str | None = None) -> tuple[FrameworkDiff, Report]:
     """Every change from ``old`` to ``new``, and a ``diff-check-failed`` problem when the
-    version bump is too small or reworded text is not acknowledged."""
+    version bump is too small or reworded text is not acknowledged, located at ``where`` (how
+    the caller named NEW: the command line's argument) or else NEW's path."""
     result = diff_frameworks(old, new)
     report = Report()
     if not result.ok:
@@ -22,5 +24,6 @@ def check_new_version(old: LoadResult, new: LoadResult) -> tuple[FrameworkDiff, 
         hint = (f"Bump the version to at least a {result.required_bump} release."
                 if not result.bump_ok else "List the reworded ids under 'acknowledged:' in "
                 "the new version's changelog entry once checked.")
-        report.add(problem("diff-check-failed", Location(new.path), reason=reason, hint=hint))
+        at = Location(where if where is not None else new.path)
+        report.add(problem("diff-check-failed", at, reason=reason, hint=hint))
     return result, report

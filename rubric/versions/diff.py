@@ -122,6 +122,10 @@ def version_bump(old: str, new: str) -> Bump:
     return "none"
 
 
+_GRADING_WORDS = {"themes": "its themes", "indicator": "the indicator as a whole",
+                  "both": "its themes and the indicator"}
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return " ".join(a.split()) == " ".join(b.split())
@@ -292,6 +296,15 @@ class _Differ:
             if hasattr(after, name) and not _same(getattr(before, name), getattr(after, name)):
                 self.add("guidance-changed", kind, *ids, f"{name.replace('_', ' ')} changed",
                          "patch", breaks=False, comparable=True, new_path=(*new_path, name))
+        if kind == "indicator":
+            self._grading(before, after, new_path)
+        if kind == "category" and before.overall_judgement != after.overall_judgement:
+            now = "is now" if after.overall_judgement else "is no longer"
+            self.add("overall-judgement-changed", kind, *ids, f"key area {after.id} {now} an "
+                     "overall judgement reported on its own (the overall score changes)",
+                     "major", breaks=False, comparable=False,
+                     new_path=(*new_path, "overall_judgement" if after.overall_judgement
+                               else "id"))
         if hasattr(after, "weight") and before.weight != after.weight:
             self.add("weight-changed", kind, *ids, f"weight {before.weight:g} -> "
                      f"{after.weight:g}", "major", breaks=False, comparable=False,
@@ -308,6 +321,16 @@ class _Differ:
                     self.add("measure-changed", kind, *ids, f"{name}: {getattr(before, name)!r}"
                              f" -> {getattr(after, name)!r}", "major", breaks=False,
                              comparable=False, new_path=(*new_path, name))
+
+    def _grading(self, before: Any, after: Any, new_path: tuple[Any, ...]) -> None:
+        """What is graded changed (themes, the indicator, or both): old workbooks ask for
+        other answers and the indicator's score means something else."""
+        was, now = self.old.grading_of(before), self.new.grading_of(after)
+        if was != now:
+            self.add("grading-changed", "indicator", before.id, after.id,
+                     f"what is graded: {_GRADING_WORDS[was]} -> {_GRADING_WORDS[now]}",
+                     "major", breaks=True, comparable=False,
+                     new_path=(*new_path, "grading") if after.grading else ("grading",))
 
     def _illustrations(self, before: Any, after: Any, old_path: tuple[Any, ...],
                        new_path: tuple[Any, ...]) -> None:

@@ -65,7 +65,8 @@ class Migration:
 
 
 def _targets(old_id: str, kind: str, new: Framework) -> tuple[list[str], How, bool]:
-    index = new.theme_index if kind == "theme" else new.measure_index
+    index: Any = {"theme": new.theme_index, "measure": new.measure_index,
+                  "indicator": new.indicator_index}[kind]
     if old_id in index:
         return [old_id], "same", False
     for _, path, item, _ in new.walk():
@@ -107,6 +108,7 @@ def migrate_response(response: Response, old: Framework, new: Framework) -> Migr
         for target in placed:
             themes[target] = answer.model_copy(update={"id": target, "cell": ""})
             migration.placements.append(Placement(old_id, target, how, review))
+    judgements = _carry_judgements(migration, response, old, new, themes)
     measures: dict[str, MeasureValue] = {}
     for old_id, value in response.measures.items():
         if value.baseline is None and value.current is None and not value.notes:
@@ -122,8 +124,44 @@ def migrate_response(response: Response, old: Framework, new: Framework) -> Migr
     migration.response = response.model_copy(update={
         "framework_id": new.id, "framework_version": new.version,
         "framework_hash": new.content_hash, "themes": ordered, "measures": measures,
+        "judgements": {i: judgements[i] for i in new.indicator_index if i in judgements},
         "migrated_from": f"{old.id} {old.version}"})
     return migration
+
+
+def _carry_judgements(migration: Migration, response: Response, old: Framework, new: Framework,
+                      themes: dict[str, ThemeAnswer]) -> dict[str, ThemeAnswer]:
+    """Indicators' judgements follow ids, aliases and mappings to indicators the new version
+    judges; where the new version grades an indicator's themes only, or a theme's indicator
+    is now judged as a whole, the level has no place: the answer is kept whole on the
+    'Carried over' sheet (its texts stay on the theme's row), and the judgement is left to
+    the authority, never made up from the themes."""
+    judgements: dict[str, ThemeAnswer] = {}
+    for old_id, answer in response.judgements.items():
+        if not _has_answer(answer):
+            continue
+        targets, how, review = _targets(old_id, "indicator", new)
+        judged = [t for t in targets if new.judges(t) and t not in judgements]
+        if not judged:
+            why = ("no indicator in the new version" if not targets else
+                   f"{', '.join(targets)} is no longer judged as a whole in {new.version}"
+                   if not any(new.judges(t) for t in targets)
+                   else f"{', '.join(targets)} already holds a judgement")
+            migration.placements.append(Placement(old_id, None, "unplaced", False, why))
+            migration.carried_over.append((answer, why))
+            continue
+        for target in judged:
+            judgements[target] = answer.model_copy(update={"id": target, "cell": ""})
+            migration.placements.append(Placement(old_id, target, how, review))
+    for theme_id, answer in list(themes.items()):
+        indicator = new.theme_index[theme_id][1]
+        if new.grades_themes(indicator) or (answer.level is None and answer.special is None):
+            continue
+        why = (f"indicator {indicator.id} is judged as a whole in {new.version}: its themes "
+               "are not graded (the texts stay on the theme's row)")
+        migration.carried_over.append((answer, why))
+        themes[theme_id] = answer.model_copy(update={"level": None, "special": None})
+    return judgements
 
 
 def _level_text(answer: ThemeAnswer, framework: Framework) -> str | None:
@@ -151,7 +189,7 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
                         migrated_from=f"{old.id} {old.version}")
     answers = {tid: {"level": _level_text(a, new), "evidence": a.evidence,
                      "strengths": a.strengths, "next_steps": a.next_steps}
-               for tid, a in response.themes.items()}
+               for tid, a in (*response.themes.items(), *response.judgements.items())}
     measures = {mid: {"baseline": m.baseline, "current": m.current, "notes": m.notes}
                 for mid, m in response.measures.items()}
 
@@ -168,6 +206,8 @@ def write_migrated_workbook(migration: Migration, old: Framework, new: Framework
         row = 3
         for answer, why in migration.carried_over:
             _, _, theme = old.theme_index.get(answer.id, (None, None, None))
+            if theme is None and answer.id in old.indicator_index:
+                theme = old.indicator_index[answer.id][1]
             values = [answer.id, theme.title if theme else "", _level_text(answer, old),
                       answer.evidence, answer.strengths, answer.next_steps, why]
             pieces = [split_text(v) if v else [None] for v in values]

@@ -115,3 +115,18 @@ def comparison_verdict(user: Any, record: Any) -> str | None:
             k.casefold() for k in record.members}:
         return None if record.released_at else "comparison-not-released"
     return "access-denied"
+
+
+def report_verdict(user: Any, key: str, quads: Iterable[Any],
+                   released: Callable[[], bool]) -> str | None:
+    """None when ``user`` may see authority ``key``'s report, else the problem code to show.
+
+    Quad leads see their members' reports and the national lead every one; an officer sees
+    only its own authority's, and only once ``released()`` (its Quad's comparison is out).
+    """
+    if user.role == "officer":
+        if not (user.authority_key and user.authority_key.casefold() == key.casefold()):
+            return "access-denied"
+        return None if released() else "report-not-released"
+    return None if user.role in ("national", "quad-lead") and may_see_authority(
+        user, key, quads) else "access-denied"

@@ -128,3 +128,45 @@ class AuditEntry(models.Model):
     target = models.CharField(max_length=300)
     file_sha256 = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict)
+
+
+class MeetingPack(models.Model):
+    """A meeting pack a Quad lead generated: pack.html, pack.xlsx and the blank record.xlsx."""
+
+    quad = models.CharField(max_length=200)
+    cycle = models.CharField(max_length=7)
+    created_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    meeting_date = models.DateField(null=True)
+    members = models.JSONField(default=list)  # authority keys in the pack
+    return_ids = models.JSONField(default=list)
+    agenda = models.PositiveIntegerField(default=0)  # prompts on the agenda
+    html_sha256 = models.CharField(max_length=64, blank=True)
+    xlsx_sha256 = models.CharField(max_length=64, blank=True)
+    record_sha256 = models.CharField(max_length=64, blank=True)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.html_sha256) and not self.errors
+
+
+class RecordUpload(models.Model):
+    """A filled meeting record a Quad lead uploaded, with its verdict and what was kept."""
+
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    shown_name = models.CharField(max_length=120)  # for display only, never a path
+    uploaded_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    quad = models.CharField(max_length=200)  # the Quad it was uploaded for
+    cycle = models.CharField(max_length=7)
+    received_at = models.DateTimeField(auto_now_add=True)
+    valid = models.BooleanField()
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    outcome = models.CharField(max_length=16, blank=True)  # recorded / unchanged / superseded
+    record_id = models.IntegerField(null=True)  # the history's meeting record when kept
+    replaced = models.IntegerField(null=True)  # the record it superseded
+    views = models.PositiveIntegerField(default=0)
+    actions = models.PositiveIntegerField(default=0)

@@ -12,6 +12,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 GROUP_FILL = PatternFill("solid", fgColor="D9E1F2")
 ANSWER_FILL = PatternFill("solid", fgColor="FFF9DB")
+NOT_GRADED_FILL = PatternFill("solid", fgColor="EDEDED")  # a level cell not answered: evidence only
 FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
 TITLE_FONT = Font(bold=True, size=14, color="1F3864")
 BOLD = Font(bold=True)

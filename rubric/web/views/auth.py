@@ -91,7 +91,9 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def home(request: HttpRequest) -> Page:
     user = request.user
     target = HOME.get(user.role)
-    return Page("rubric/problem.html", payload={"user": me(user)},
+    from rubric.web.routes import api_routes
+
+    return Page("rubric/problem.html", payload={"user": me(user), "routes": api_routes()},
                 redirect=reverse(target) if target else None)
 
 

@@ -18,6 +18,7 @@ from rubric.web.views.common import (
     Stop,
     audit,
     history,
+    moment,
     open_framework,
     quads,
     quads_of_authority,
@@ -55,14 +56,17 @@ def authority_page(request: HttpRequest) -> Page:
     rows = [{"id": r.id, "cycle": r.cycle, "framework": f"{r.framework_id} "
              f"{r.framework_version}", "ingested_at": r.ingested_at,
              "state": "superseded" if r.superseded_by else "current"} for r in reversed(returns)]
+    shown_rows = [{**row, "recorded": moment(row["ingested_at"])} for row in rows]
     payload = {"authority": user.authority, "cycle": current().open_cycle,
                "framework": open_framework(),
                "quads": [q.name for q in quads_of_authority(key)],
                "uploads": [upload_dict(u) for u in uploads], "returns": rows,
                "comparisons": [{"id": r.id, "quad": r.quad, "cycle": r.cycle,
                                 "released_at": r.released_at.isoformat()} for r in released]}
-    return Page("rubric/authority.html", {**payload, "uploads": uploads,
+    return Page("rubric/authority.html", {**payload, "uploads": uploads, "returns": shown_rows,
                                           "released": released,
+                                          "report_open": any(r.cycle == current().open_cycle
+                                                             for r in released),
                                           "limit": size_text(current().max_upload_bytes)},
                 payload)
 

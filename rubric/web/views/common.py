@@ -8,6 +8,7 @@ the same data under ``/api/``, with one access rule, so pages and JSON never dri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,9 +65,21 @@ def _respond(request: HttpRequest, view: Callable[..., Page], kwargs: dict[str, 
                   status=page.status)
 
 
+@dataclass(frozen=True, slots=True)
+class ApiShape:
+    """What a JSON route takes and gives, for the route list at ``GET /api/``."""
+
+    methods: tuple[str, ...]
+    data: tuple[str, ...]  # the keys beside ``ok``, ``errors`` and ``warnings``
+    form: tuple[str, ...] = ()  # form fields a POST takes
+    about: str = ""  # what it is, and any narrowing by object (whose, which Quad)
+
+
 def pair(route: str, name: str, view: Callable[..., Page], *, who: tuple[str, ...],
-         methods: tuple[str, ...] = ("GET",)) -> list[URLPattern]:
-    """The HTML route ``route`` and its JSON twin ``api/route``, with the same rule."""
+         data: tuple[str, ...], methods: tuple[str, ...] = ("GET",),
+         form: tuple[str, ...] = (), about: str = "") -> list[URLPattern]:
+    """The HTML route ``route`` and its JSON twin ``api/route``, with the same rule; the twin
+    also carries its :class:`ApiShape`."""
     from django.views.decorators.http import require_http_methods
 
     def html(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -79,6 +92,8 @@ def pair(route: str, name: str, view: Callable[..., Page], *, who: tuple[str, ..
     for prefix, function, label in (("", html, name), ("api/", api, f"api-{name}")):
         function.__name__ = label.replace("-", "_")
         guarded = allow(*who)(require_http_methods(list(methods))(function))
+        if prefix:
+            guarded.rubric_api = ApiShape(methods, data, form, about)  # type: ignore[attr-defined]
         made.append(path(prefix + route, guarded, name=label))
     return made
 
@@ -165,6 +180,16 @@ def open_framework() -> str:
     config = current()
     plan = CyclePlan.objects.filter(cycle=config.open_cycle).first()
     return plan.framework if plan else config.framework
+
+
+def moment(text: str | None) -> dt.datetime | None:
+    """A timestamp the history keeps as ISO text (UTC), as an aware datetime that templates
+    show in the service's local time; None when it is not one."""
+    try:
+        found = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def audit(request: HttpRequest, action: str, target: str, digest: str = "",

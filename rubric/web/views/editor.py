@@ -108,9 +108,16 @@ def publish(request: HttpRequest, draft_id: int) -> Page:
     from rubric.web.models import CyclePlan
 
     draft = _draft(draft_id)
+    if draft.published_at is not None:
+        raise Stop("draft-not-publishable", 422, name=draft.shown_name,
+                   reason=f"it was published to {draft.published_to} already",
+                   hint="To change the framework, upload a new version of it.")
     if not draft.publishable:
-        raise Stop("framework-has-errors", 422, path=draft.shown_name,
-                   errors=len(draft.errors))
+        count = len(draft.errors)
+        raise Stop("draft-not-publishable", 422, name=draft.shown_name,
+                   reason=f"it has {count} error{'s' if count != 1 else ''}",
+                   hint="Fix the errors listed on the draft's page, then upload the file "
+                        "again.")
     cycle = check_cycle(request.POST.get("cycle", current().open_cycle))
     config = current()
     source = blobs.blob_path(config.blobs, draft.sha256)

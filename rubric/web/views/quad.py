@@ -40,6 +40,14 @@ def statuses(quad: QuadSpec):
                                deadline=_deadline(quad), today=timezone.localdate())
 
 
+def current_returns(quad: QuadSpec) -> list:
+    """(authority key, stored return) of each member's current valid return."""
+    found = statuses(quad)
+    with history() as opened:
+        return [(s.key, opened.returns(authority_code=s.key, cycle=quad.cycle)[-1])
+                for s in found if s.return_id is not None]
+
+
 def comparison_dict(record) -> dict:
     return {"id": record.id, "quad": record.quad, "cycle": record.cycle,
             "created_at": record.created_at.isoformat(), "members": record.members,
@@ -116,10 +124,7 @@ def generate(request: HttpRequest, slug: str) -> Page:
 
     quad = _lead_of(request, slug)
     config = current()
-    found = statuses(quad)
-    with history() as opened:
-        chosen = [(s.key, opened.returns(authority_code=s.key, cycle=quad.cycle)[-1])
-                  for s in found if s.return_id is not None]
+    chosen = current_returns(quad)
     paths = [Path(stored.path) for _, stored in chosen]
     report = Report()
     html_digest = xlsx_digest = ""
