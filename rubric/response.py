@@ -21,7 +21,9 @@ Special = Literal["not_applicable", "not_evaluated"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Validators are built on first validation, not at import: the hot path builds these with
+    # trusted construction and a command that only prints never pays for them.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class ThemeAnswer(_Frozen):

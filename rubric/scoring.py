@@ -9,6 +9,7 @@ what is reported.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -182,18 +183,17 @@ JUDGEMENT = "judgement"  # the rule of an indicator's score when it is judged as
 OVERALL_JUDGEMENT = "an overall judgement, reported on its own (never averaged in)"
 
 
-def _evidence_theme(theme_id: str, title: str, answer: ThemeAnswer | None) -> ThemeScore:
+def _evidence_theme(theme_id: str, title: str, has_evidence: bool) -> ThemeScore:
     """A theme of an indicator judged as a whole: evidence for the judgement, no level."""
     return ThemeScore(theme_id, title, "evidence", None, None, None,
                       "evidence for its indicator's judgement (themes are not graded)",
-                      bool(answer and answer.evidence))
+                      has_evidence)
 
 
-def _judgement(framework: Framework, indicator: Any, response: Response,
+def _judgement(plan: _Plan, indicator: Any, answer: Answer,
                themes: list[ThemeScore]) -> ThemeScore:
     """The indicator's own judgement; its evidence may be written against its themes."""
-    scored = _theme_score(framework, indicator.id, indicator.title,
-                          response.judgements.get(indicator.id))
+    scored = plan.theme(indicator.id, indicator.title, answer)
     if not scored.has_evidence and any(t.has_evidence for t in themes):
         scored = ThemeScore(scored.id, scored.title, scored.status, scored.value, scored.level,
                             scored.label, scored.reason, True)
@@ -247,41 +247,119 @@ def _combine(item_id: str, title: str, rule: str, parts: list[Part], answered: i
                  tuple(used), excluded + missing)
 
 
+# A theme's answer as scoring sees it: (level, special answer, has evidence).
+Answer = tuple[int | None, str | None, bool]
+_NO_ANSWER: Answer = (None, None, False)
+
+
+class _Plan:
+    """What scoring needs of a framework, flattened once, and every theme score already made
+    (a theme score depends only on the theme and its answer, so it is made once per process)."""
+
+    __slots__ = ("categories", "framework", "made")
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.categories = [
+            (category, [(indicator, [(t.id, t.title, t.weight) for t in indicator.themes],
+                         framework.grades_themes(indicator), framework.judges(indicator))
+                        for indicator in category.indicators])
+            for category in framework.categories]
+        self.made: dict[tuple[str, Answer], ThemeScore] = {}
+
+    def theme(self, theme_id: str, title: str, answer: Answer) -> ThemeScore:
+        key = (theme_id, answer)
+        found = self.made.get(key)
+        if found is None:
+            level, special, evidence = answer
+            found = self.made[key] = _theme_score(
+                self.framework, theme_id, title,
+                None if answer is _NO_ANSWER else ThemeAnswer.trusted(
+                    id=theme_id, level=level, special=special, evidence="x" if evidence else ""))
+        return found
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(framework: Framework) -> _Plan:
+    """The plan of ``framework``, by identity (hashing a frozen model walks all its fields)."""
+    found = _PLANS.get(id(framework))
+    if found is None or found.framework is not framework:
+        if len(_PLANS) > 32:
+            _PLANS.clear()
+        found = _PLANS[id(framework)] = _Plan(framework)
+    return found
+
+
 def score_response(response: Response, framework: Framework) -> Scores:
     """Score one response by ``framework``'s rules (the framework that made the response)."""
+    answers = {tid: (a.level, a.special, bool(a.evidence))
+               for tid, a in response.themes.items()}
+    judgements = {iid: (a.level, a.special, bool(a.evidence))
+                  for iid, a in response.judgements.items()}
+    return score_answers(answers, framework, authority_code=response.authority_code,
+                         authority=response.authority, cycle=response.cycle,
+                         path=response.path, judgements=judgements)
+
+
+def score_answers(answers: Mapping[str, Answer], framework: Framework, *,
+                  authority_code: str, authority: str, cycle: str, path: str,
+                  judgements: Mapping[str, Answer] | None = None) -> Scores:
+    """Score plain answers (theme id -> (level, special, has evidence); the same for the
+    indicators judged as a whole in ``judgements``) by ``framework``'s rules: what
+    :func:`score_response` does, without needing a :class:`Response`."""
     scoring = framework.scoring
+    plan = _plan(framework)
+    judged = judgements or {}
     themes: list[ThemeScore] = []
     indicators: list[Score] = []
     categories: list[Score] = []
     category_parts: list[Part] = []
-    judgements: list[ThemeScore] = []
-    for category in framework.categories:
+    judgement_scores: list[ThemeScore] = []
+    counts = [0, 0, 0, 0]  # applicable, scored, with a level, with a level and evidence
+
+    def count(scored: ThemeScore) -> None:
+        if scored.status not in ("evidence", "excluded"):
+            counts[0] += 1
+            counts[1] += scored.status == "scored"
+        if scored.level is not None:
+            counts[2] += 1
+            counts[3] += scored.has_evidence
+
+    for category, category_indicators in plan.categories:
         indicator_parts: list[Part] = []
-        for indicator in category.indicators:
+        children: list[Score] = []
+        for indicator, indicator_themes, graded, judges in category_indicators:
             theme_parts: list[Part] = []
-            graded = framework.grades_themes(indicator)
-            for theme in indicator.themes:
-                scored = (_theme_score(framework, theme.id, theme.title,
-                                       response.themes.get(theme.id)) if graded else
-                          _evidence_theme(theme.id, theme.title, response.themes.get(theme.id)))
+            applicable = answered = 0
+            own: list[ThemeScore] = []
+            for theme_id, title, weight in indicator_themes:
+                answer = answers.get(theme_id, _NO_ANSWER)
+                scored = (plan.theme(theme_id, title, answer) if graded
+                          else _evidence_theme(theme_id, title, answer[2]))
                 themes.append(scored)
-                why = scored.reason if scored.status == "excluded" else None
-                theme_parts.append((theme.id, scored.value, theme.weight, why))
-            applicable = [p for p in theme_parts if p[3] is None]
-            answered = sum(1 for p in applicable if p[1] is not None)
+                own.append(scored)
+                count(scored)
+                if scored.status == "excluded":
+                    theme_parts.append((theme_id, scored.value, weight, scored.reason))
+                else:
+                    theme_parts.append((theme_id, scored.value, weight, None))
+                    applicable += 1
+                    answered += scored.value is not None
             result = _combine(indicator.id, indicator.title, scoring.theme_to_indicator,
-                              theme_parts, answered, len(applicable), scoring)
-            if framework.judges(indicator):
-                judgement = _judgement(framework, indicator, response,
-                                       themes[-len(indicator.themes):] if indicator.themes
-                                       else [])
-                judgements.append(judgement)
+                              theme_parts, answered, applicable, scoring)
+            if judges:
+                judgement = _judgement(plan, indicator, judged.get(indicator.id, _NO_ANSWER),
+                                       own)
+                judgement_scores.append(judgement)
+                count(judgement)
                 result = _judged_indicator(indicator, judgement, result if graded else None,
                                            scoring)
             indicators.append(result)
+            children.append(result)
             why = "all its themes are left out" if result.total == 0 else None
             indicator_parts.append((indicator.id, result.value, indicator.weight, why))
-        children = indicators[-len(category.indicators):] if category.indicators else []
         result = _combine(category.id, category.title, scoring.indicator_to_category,
                           indicator_parts, sum(s.answered for s in children),
                           sum(s.total for s in children), scoring)
@@ -297,25 +375,21 @@ def score_response(response: Response, framework: Framework) -> Scores:
     overall = _combine("overall", framework.title, scoring.category_to_overall, category_parts,
                        sum(s.answered for s in in_overall), sum(s.total for s in in_overall),
                        scoring)
-    graded_items = [t for t in (*themes, *judgements) if t.status != "evidence"]
-    applicable_themes = [t for t in graded_items if t.status != "excluded"]
-    scored_themes = [t for t in applicable_themes if t.status == "scored"]
-    with_level = [t for t in (*themes, *judgements) if t.level is not None]
+    applicable_count, scored_count, levels, levels_with_evidence = counts
     return Scores(
-        authority_code=response.authority_code,
-        authority=response.authority,
+        authority_code=authority_code,
+        authority=authority,
         framework_id=framework.id,
         framework_version=framework.version,
-        cycle=response.cycle,
-        path=response.path,
-        completion=len(scored_themes) / len(applicable_themes) if applicable_themes else 0.0,
-        evidence_coverage=(sum(t.has_evidence for t in with_level) / len(with_level)
-                           if with_level else 0.0),
+        cycle=cycle,
+        path=path,
+        completion=scored_count / applicable_count if applicable_count else 0.0,
+        evidence_coverage=levels_with_evidence / levels if levels else 0.0,
         overall=overall,
         categories=categories,
         indicators=indicators,
         themes=themes,
-        judgements=judgements,
+        judgements=judgement_scores,
         overall_judgements=overall_judgements,
     )
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): set up .venv with the optional pandas baseline, then print the tables.
+# bench_performance.py prints issue 16's table: every row a paired ratio, its target, met or not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The on-disk framework cache (rubric/framework/cache.py) lives in a folder of this run, never
+# the user's: set before anything loads a framework, and inherited by every subprocess.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="rubric-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "frameworks"

@@ -16,6 +16,7 @@ from rubric.read.returns import read_return
 from rubric.read.safety import ZipLimits, check_workbook_file
 from rubric.xlsx import layout
 from tests.conftest import FRAMEWORKS, ROOT
+from tests.hostile import corpus
 from tests.workbooks import (
     blank_template,
     edit_workbook,
@@ -256,6 +257,54 @@ def test_a_far_cell_is_found_whatever_whitespace_precedes_its_reference(tmp_path
 
     path = rewrite_zip(_good(tmp_path), far_cell)
     assert [p.code for p in check_workbook_file(path)] == ["sheet-too-large"]
+
+
+# --- the hot path and the model path agree -----------------------------------------------------
+
+def _hot_path_agrees(path: Path, store: FrameworkStore) -> None:
+    """What the workers do for validate and score (plain rows, no answer models) gives the
+    report, provenance, response, scores and printed output the model path gives."""
+    from rubric.read.batch import report_only, scores_of
+    from rubric.read.rendered import RenderScores
+    from rubric.read.returns import ANSWER_FIELDS, read_return_plain
+    from rubric.response import ThemeAnswer
+    from rubric.scoring import score_response
+
+    model = read_return(path, store)
+    hot, answers = read_return_plain(path, store)
+    assert [str(p) for p in hot.report] == [str(p) for p in model.report]
+    assert (hot.valid, hot.provenance) == (model.valid, model.provenance)
+    assert hot.response == report_only(model).response
+    if model.response is not None:
+        assert {tid: ThemeAnswer(id=tid, **dict(zip(ANSWER_FIELDS, a, strict=True)))
+                for tid, a in answers.items()} == model.response.themes
+    if model.valid:
+        hot_scores = scores_of(hot, answers)
+        assert hot_scores is not None
+        assert hot_scores.to_dict(explain=True) == score_response(
+            model.response, model.framework).to_dict(explain=True)
+    for form in ("text", "explain", "json", "json-explain"):
+        render = RenderScores(form)  # type: ignore[arg-type]
+        assert render(hot, answers) == render(model)
+
+
+@pytest.mark.parametrize("code", sorted(FIXTURES))
+def test_the_hot_path_agrees_on_every_problem_fixture(code: str, tmp_path: Path) -> None:
+    build, _ = FIXTURES[code]
+    store = FrameworkStore(tmp_path / STORES[code]) if code in STORES else STORE
+    _hot_path_agrees(build(tmp_path), store)
+
+
+@pytest.mark.parametrize("case", corpus.WORKBOOKS, ids=lambda case: case.id)
+def test_the_hot_path_agrees_on_every_hostile_workbook(case: corpus.Case, tmp_path: Path) -> None:
+    path = case.build(tmp_path)
+    _hot_path_agrees(path, FrameworkStore(tmp_path / "store") if case.store else STORE)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "responses" / "examples").rglob("*.xlsx")),
+                         ids=lambda p: p.name)
+def test_the_hot_path_agrees_on_every_example(path: Path) -> None:
+    _hot_path_agrees(path, STORE)
 
 
 # --- the two engines agree -------------------------------------------------------------------

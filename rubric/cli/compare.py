@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from rubric.cli._render import echo_problems, emit_json, finish, plural, progress, refusals
+from rubric.cli._render import echo_problems, finish, plural, progress, refusals
 from rubric.cli.options import (
     cycle_option,
     db_option,
@@ -22,20 +22,6 @@ def _fmt(value: float | None) -> str:
     return "no score" if value is None else f"{value:.1f}"
 
 
-def _score_text(scores) -> None:
-    code = f" ({scores.authority_code})" if scores.authority_code else ""
-    cycle = f", {scores.cycle}" if scores.cycle else ""
-    click.echo(f"{scores.authority}{code}, {scores.framework_id} {scores.framework_version}"
-               f"{cycle}: overall {_fmt(scores.overall.rounded)}; completion "
-               f"{scores.completion:.0%}; evidence for {scores.evidence_coverage:.0%} of levels")
-    for category in scores.categories:
-        children = {i for i, _, _ in category.inputs} | {i for i, _ in category.excluded}
-        indicators = [s for s in scores.indicators if s.id in children]
-        parts = ", ".join(f"{s.id} {_fmt(s.rounded)} ({s.answered}/{s.total})"
-                          for s in indicators)
-        click.echo(f"  {category.id:<3} {_fmt(category.rounded):>9}  {category.title}: {parts}")
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @frameworks_option
@@ -46,32 +32,31 @@ def _score_text(scores) -> None:
 def score(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | None,
           explain: bool, as_json: bool) -> None:
     """Score returns per theme, indicator, key area and overall, by the framework's rules."""
+    import sys
+
     from rubric.framework.store import FrameworkStore
     from rubric.problems import EXIT_OK, EXIT_PROBLEMS
-    from rubric.read.batch import read_many, with_scores
     from rubric.read.files import require_returns
-    from rubric.scoring import explain_lines
+    from rubric.read.rendered import score_files, write_scores_json
 
     found = require_returns(paths)
     echo_problems(found.report, err=True)
     store = FrameworkStore.lookup(frameworks_dir)
-    entries, invalid = [], []
+    form = ("json-explain" if explain else "json") if as_json else \
+        ("explain" if explain else "text")
     with progress(len(found.files), "Scoring") as advance:
-        for result, scores in read_many(found.files, store, jobs=jobs, work=with_scores,
-                                        on_done=advance):
-            if scores is None:
-                echo_problems(result.report.errors, err=as_json)
-                invalid.append(result.path)
-                continue
-            if as_json:
-                entries.append(scores.to_dict(explain))
-            elif explain:
-                for line in explain_lines(scores):
-                    click.echo(line)
+        files = score_files(found.files, store, form=form, jobs=jobs, on_done=advance)
+        if as_json:  # streamed: memory stays flat however many returns there are
+            ok = write_scores_json(files, sys.stdout,
+                                   lambda bad: echo_problems(bad.errors, err=True))
+            raise SystemExit(EXIT_OK if ok else EXIT_PROBLEMS)
+        invalid = False
+        for scored in files:
+            if scored.text is None:
+                echo_problems(scored.errors)
+                invalid = True
             else:
-                _score_text(scores)
-    if as_json:
-        emit_json({"ok": not invalid, "responses": entries, "invalid": invalid})
+                click.echo(scored.text)
     raise SystemExit(EXIT_PROBLEMS if invalid else EXIT_OK)
 
 

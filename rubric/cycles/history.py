@@ -219,50 +219,73 @@ class History:
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
                digest: str | None = None) -> IngestOutcome:
         """Record one valid return for ``cycle``; idempotent per file and cycle."""
+        with self._write() as cursor:
+            return self._record(cursor, result, scores, cycle, digest)
+
+    def ingest_many(self, items: list[tuple[ReadResult, Scores, str, str | None]]
+                    ) -> list[IngestOutcome]:
+        """Record several valid returns (result, scores, cycle, file hash) in one transaction:
+        all of them or, if the process dies on the way, none."""
+        with self._write() as cursor:
+            return [self._record(cursor, *item) for item in items]
+
+    def known_files(self, digests: list[str]) -> dict[str, list[tuple[int, str, str]]]:
+        """File hash -> the returns recorded from that very file: (id, authority, cycle)."""
+        found: dict[str, list[tuple[int, str, str]]] = {}
+        for start in range(0, len(digests), 500):
+            part = digests[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            for digest, return_id, authority, cycle in self.connection.execute(
+                    f"SELECT file_hash, id, authority, cycle FROM returns "
+                    f"WHERE file_hash IN ({marks}) ORDER BY id", part):
+                found.setdefault(digest, []).append((return_id, authority, cycle))
+        return found
+
+    def _record(self, cursor: sqlite3.Cursor, result: ReadResult, scores: Scores, cycle: str,
+                digest: str | None) -> IngestOutcome:
         response = result.response
         assert response is not None and result.valid
         digest = digest or file_hash(result.path)
         code = response.authority_code or response.authority
-        with self._write() as cursor:
-            found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
-                                   (digest, cycle)).fetchone()
-            if found:
-                return IngestOutcome(result.path, "unchanged", found[0], response.authority,
-                                     cycle)
-            previous = cursor.execute(
-                "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
-                "superseded_by IS NULL", (code, cycle)).fetchone()
-            cursor.execute(
-                "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
-                "framework_version, framework_hash, file_hash, path, ingested_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, response.authority, cycle, response.framework_id,
-                 response.framework_version, response.framework_hash, digest,
-                 display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
-                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-            new_id = cursor.lastrowid
-            assert new_id is not None
-            cursor.executemany(
-                "INSERT INTO answers (return_id, theme_id, level, special, evidence, strengths, "
-                "next_steps, progress, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
-                  a.progress, kind) for kind, answers in (("theme", response.themes),
-                                                          ("indicator", response.judgements))
-                 for a in answers.values()])
-            cursor.executemany(
-                "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
-                [(new_id, m.id, m.baseline, m.current, m.notes)
-                 for m in response.measures.values()])
-            rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
-                     scores.overall.total)]
-            rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
-                     for s in scores.categories]
-            rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
-                     for s in scores.indicators]
-            cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
-            if previous:
-                cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
-                               (new_id, previous[0]))
+        found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
+                               (digest, cycle)).fetchone()
+        if found:
+            return IngestOutcome(result.path, "unchanged", found[0], response.authority,
+                                 cycle)
+        previous = cursor.execute(
+            "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
+            "superseded_by IS NULL", (code, cycle)).fetchone()
+        cursor.execute(
+            "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
+            "framework_version, framework_hash, file_hash, path, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, response.authority, cycle, response.framework_id,
+             response.framework_version, response.framework_hash, digest,
+             display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
+             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        new_id = cursor.lastrowid
+        assert new_id is not None
+        cursor.executemany(
+            "INSERT INTO answers (return_id, theme_id, level, special, evidence, strengths, "
+            "next_steps, progress, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
+              a.progress, kind) for kind, answers in (("theme", response.themes),
+                                                      ("indicator", response.judgements))
+             for a in answers.values()])
+        cursor.executemany(
+            "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
+            [(new_id, m.id, m.baseline, m.current, m.notes)
+             for m in response.measures.values()])
+        rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
+                 scores.overall.total)]
+        rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
+                 for s in scores.categories]
+        rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
+                 for s in scores.indicators]
+        cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if previous:
+            cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
+                           (new_id, previous[0]))
         return IngestOutcome(result.path, "superseded" if previous else "ingested", new_id,
                              response.authority, cycle, previous[0] if previous else None)
 
@@ -431,6 +454,8 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
         if not create:
             raise HistoryError(problem("history-missing", Location(str(target)), path=target))
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            _create_whole(target)
     try:
         connection = sqlite3.connect(target, timeout=60, isolation_level=None)
         connection.execute("PRAGMA busy_timeout = 60000")
@@ -441,6 +466,32 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
         raise HistoryError(problem("history-corrupt", Location(str(target)), path=target,
                                    reason=str(exc))) from exc
     return History(connection, target)
+
+
+def _create_whole(target: Path) -> None:
+    """Make a new history beside ``target`` and link it into place whole, so that a process
+    opening ``target`` at the same moment never sees a half-made database (and takes it for
+    another program's); when another process got there first, its database is kept."""
+    import threading
+
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            _migrate_schema(connection)
+        finally:
+            connection.close()  # the last connection: the WAL is folded into the file
+        try:
+            os.link(temporary, target)  # atomic, and never replaces a file
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a rename, unless one appeared
+            if not target.exists():
+                os.replace(temporary, target)
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _migrate_schema(connection: sqlite3.Connection) -> None:

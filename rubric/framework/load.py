@@ -9,14 +9,15 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from rubric.framework.lint import lint_framework
-from rubric.framework.model import Framework
-from rubric.framework.yamlsource import SourceMap, parse_yaml, read_text_file
 from rubric.problems import Location, Problem, Report, problem
+
+if TYPE_CHECKING:  # imported when needed: a cached framework needs neither YAML nor lint
+    from pydantic import BaseModel
+
+    from rubric.framework.model import Framework
+    from rubric.framework.yamlsource import SourceMap
 
 MAX_FRAMEWORK_BYTES = 5 * 1024 * 1024
 
@@ -75,6 +76,8 @@ def _describe(value: Any) -> str:
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     """The model class inside an annotation such as ``tuple[Theme, ...]`` or ``Scale | None``."""
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in getattr(annotation, "__args__", ()):
@@ -96,8 +99,12 @@ def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
 
 
 def schema_problem(error: dict[str, Any], source: SourceMap,
-                   root: type[BaseModel] = Framework) -> Problem:
+                   root: type[BaseModel] | None = None) -> Problem:
     """One pydantic error as a catalogued problem at its YAML position."""
+    if root is None:
+        from rubric.framework.model import Framework
+
+        root = Framework
     loc = tuple(part for part in error["loc"] if part != "[key]")
     kind, value = error["type"], error.get("input")
     where = source.locate(loc)
@@ -146,6 +153,12 @@ def load_framework_text(text: str, path: str) -> LoadResult:
 
 
 def _load_text(text: str, path: str) -> LoadResult:
+    from pydantic import ValidationError
+
+    from rubric.framework.lint import lint_framework
+    from rubric.framework.model import Framework
+    from rubric.framework.yamlsource import parse_yaml
+
     result = LoadResult(path, None)
     parsed = parse_yaml(text, path)
     result.source = parsed.source
@@ -172,8 +185,14 @@ def _load_text(text: str, path: str) -> LoadResult:
 
 
 def load_framework(path: str | os.PathLike[str]) -> LoadResult:
-    """Load one framework file; bad input becomes problems in the result, never an exception."""
+    """Load one framework file; bad input becomes problems in the result, never an exception.
+
+    A framework loaded before from the very same text is taken from the on-disk cache
+    (:mod:`rubric.framework.cache`), skipping YAML and model validation."""
+    from rubric.framework.cache import cached_load
+    from rubric.framework.yamlsource import read_text_file
+
     text, problems = read_text_file(path, MAX_FRAMEWORK_BYTES)
     if text is None:
         return LoadResult(str(path), None, Report(problems))
-    return load_framework_text(text, str(path))
+    return cached_load(str(path), text, lambda: load_framework_text(text, str(path)))

@@ -49,7 +49,7 @@ class StrictModel(BaseModel):
     """Strict, frozen, no unknown fields: the base of every YAML-backed model."""
 
     # Each field's docstring becomes its description in the JSON Schema (an editor's hover help).
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True,
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True,
                               use_attribute_docstrings=True)
 
 

@@ -41,11 +41,15 @@ class FrameworkStore:
 
     directories: tuple[Path, ...]
     _cache: dict[Path, LoadResult] = field(repr=False)
+    _paths: dict[tuple[str, str], Path] = field(repr=False)
+    _usable: dict[Path, bool] = field(repr=False)
 
     def __init__(self, *directories: str | os.PathLike[str]) -> None:
         self.directories = (tuple(Path(d) for d in directories) if directories
                             else framework_search_path())
         self._cache = {}
+        self._paths = {}  # (id, version) -> the file found (a return asks for one per read)
+        self._usable = {}  # path -> whether its framework loaded without errors
 
     @classmethod
     def lookup(cls, explicit: str | os.PathLike[str] | None = None) -> FrameworkStore:
@@ -69,11 +73,15 @@ class FrameworkStore:
         return self._cache[path]
 
     def path_of(self, framework_id: str, version: str) -> Path | None:
+        found = self._paths.get((framework_id, version))
+        if found is not None:
+            return found
         if not (_SAFE_PART.fullmatch(framework_id or "") and _SAFE_PART.fullmatch(version or "")):
             return None
         for directory in self.directories:
             path = directory / framework_id / f"{version}.yaml"
             if path.is_file():
+                self._paths[(framework_id, version)] = path
                 return path
         return None
 
@@ -81,6 +89,17 @@ class FrameworkStore:
         """The framework ``id`` at ``version``, or None when no folder has such a file."""
         path = self.path_of(framework_id, version)
         return self.load(path) if path is not None else None
+
+    def usable(self, framework_id: str, version: str) -> tuple[LoadResult | None, bool]:
+        """:meth:`get` and whether that framework is valid, known once per file: reading a
+        return asks for both, and the load report need not be checked again each time."""
+        loaded = self.get(framework_id, version)
+        if loaded is None:
+            return None, False
+        path = self._paths[(framework_id, version)]
+        if path not in self._usable:
+            self._usable[path] = loaded.valid and loaded.framework is not None
+        return loaded, self._usable[path]
 
     def versions(self, framework_id: str) -> list[str]:
         """Every version of ``framework_id`` on the path, oldest first."""

@@ -24,7 +24,14 @@ from typing import Any, TypeVar
 from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Problem, Report
-from rubric.read.returns import read_return
+from rubric.read.returns import (
+    EVIDENCE,
+    LEVEL,
+    SPECIAL,
+    PlainAnswers,
+    read_return,
+    read_return_plain,
+)
 from rubric.read.sandbox import DEFAULT_LIMITS, WorkerLimits, run_guarded
 from rubric.response import ReadResult
 from rubric.scoring import Scores
@@ -34,7 +41,6 @@ T = TypeVar("T")
 FILES_PER_WORKER = 25  # below this many files per worker, one worker is faster
 _worker_stores: dict[tuple[str, ...], FrameworkStore] = {}
 _sent: set[tuple[str, tuple[str, ...], str, str]] = set()  # (call, dirs, id, version) sent
-_sent: set[tuple[str, str, str, str]] = set()  # (call, directory, id, version) sent back
 
 
 def default_jobs() -> int:
@@ -47,26 +53,53 @@ def effective_jobs(jobs: int | None, files: int) -> int:
     return max(1, min(wanted, files // FILES_PER_WORKER))
 
 
+def plain(work: Callable[..., T]) -> Callable[..., T]:
+    """Mark ``work`` as taking ``(result, answers)``: the worker then reads the return on the
+    hot path (:func:`~rubric.read.returns.read_return_plain`: the same report, no answer models
+    built) and passes the theme answers as plain tuples. Called with a whole result and no
+    answers, such a work must do the same from the result's response."""
+    work.plain = True  # type: ignore[attr-defined]
+    return work
+
+
 def whole(result: ReadResult) -> ReadResult:
     """Keep the whole result (for comparisons, which need every answer)."""
     result.framework = None  # the parent re-attaches its own copy: cheaper than pickling it
     return result
 
 
-def report_only(result: ReadResult) -> ReadResult:
+@plain
+def report_only(result: ReadResult, answers: PlainAnswers | None = None) -> ReadResult:
     """Keep what validation prints: the report and provenance, not the answers."""
-    light = (result.response.model_copy(update={"themes": {}, "measures": {}})
-             if result.response is not None else None)
+    light = result.response
+    if light is not None and (light.themes or light.measures):
+        light = light.model_copy(update={"themes": {}, "measures": {}})
     return ReadResult(result.path, light, None, result.report, result.provenance)
 
 
-def with_scores(result: ReadResult) -> tuple[ReadResult, Scores | None]:
-    """Score in the worker; send back the scores and the report, not the answers."""
-    from rubric.scoring import score_response
+def scores_of(result: ReadResult, answers: PlainAnswers | None = None) -> Scores | None:
+    """The scores of a valid result: from its plain answers when given (the hot path), else
+    from its response (the same figures: a test holds them equal on every fixture)."""
+    from rubric.scoring import score_answers, score_response
 
-    scores = (score_response(result.response, result.framework)
-              if result.valid and result.response and result.framework else None)
-    return report_only(result), scores
+    response, framework = result.response, result.framework
+    if not result.valid or response is None or framework is None:
+        return None
+    if answers is None:
+        return score_response(response, framework)
+    return score_answers({tid: (a[LEVEL], a[SPECIAL], bool(a[EVIDENCE]))
+                          for tid, a in answers.items()}, framework,
+                         authority_code=response.authority_code, authority=response.authority,
+                         cycle=response.cycle, path=response.path,
+                         judgements={iid: (a.level, a.special, bool(a.evidence))
+                                     for iid, a in response.judgements.items()})
+
+
+@plain
+def with_scores(result: ReadResult, answers: PlainAnswers | None = None
+                ) -> tuple[ReadResult, Scores | None]:
+    """Score in the worker; send back the scores and the report, not the answers."""
+    return report_only(result), scores_of(result, answers)
 
 
 def _read_in_worker(call: str, directories: tuple[str, ...],
@@ -76,6 +109,9 @@ def _read_in_worker(call: str, directories: tuple[str, ...],
     store = _worker_stores.get(directories)
     if store is None:
         store = _worker_stores[directories] = FrameworkStore(*directories)
+    if getattr(work, "plain", False):
+        result, answers = read_return_plain(path, store)
+        return work(result, answers)
     result = read_return(path, store)
     framework = result.framework
     output = work(result)
@@ -91,7 +127,8 @@ def _read_in_worker(call: str, directories: tuple[str, ...],
 
 def _crashed(work: Callable[[ReadResult], Any], path: str, found: Problem) -> Any:
     """A file whose reader died: a result that says so, shaped by ``work`` as usual."""
-    return work(ReadResult(path, report=Report([found])))
+    empty = ReadResult(path, report=Report([found]))
+    return work(empty, {}) if getattr(work, "plain", False) else work(empty)
 
 
 def read_many(paths: list[Path], store: FrameworkStore, *, jobs: int | None = None,

@@ -174,7 +174,7 @@ def read_workbook(
         return None, inspection.problems
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
     try:
-        sheets = _with_marks(reader(inspection.data, skip), inspection)
+        sheets = _with_marks(reader(inspection.unpacked(), skip), inspection)
     except _TooManyRows as exc:
         return None, [problem("sheet-too-large", Location(str(path), sheet=exc.sheet),
                               part=exc.sheet, rows=exc.rows, limit=MAX_ROWS)]

@@ -34,6 +34,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _cell_text(value: Any) -> str:
+    """:func:`_text`, with text cells (nearly all of a return) taken without a call."""
+    return value.strip() if type(value) is str else _text(value)
+
+
 def _id(value: Any) -> str:
     """An ID cell as text; a number typed over an ID (1.1) reads as its shortest form."""
     if isinstance(value, float):
@@ -72,13 +77,21 @@ def parse_number(value: Any) -> float | str | None:
     return number if number == number and abs(number) != float("inf") else _text(value)
 
 
+# The order of a theme's plain answer (``_Reader.answers``), as ThemeAnswer names its fields.
+_ANSWER_FIELDS = ("level", "special", "evidence", "strengths", "next_steps",
+                  "previous_next_steps", "progress", "cell")
+LEVEL, SPECIAL, EVIDENCE, STRENGTHS, NEXT_STEPS = 0, 1, 2, 3, 4
+
+
 class _Reader:
     def __init__(self, book: RawWorkbook, framework: Framework, report: Report) -> None:
         self.book = book
         self.framework = framework
         self.report = report
         self.file = str(book.path)
-        self.themes: dict[str, ThemeAnswer] = {}
+        # theme id -> its answer as plain data (see _ANSWER_FIELDS): models are built only when
+        # a caller asks for a Response (``themes()``); scoring and checks use these tuples.
+        self.answers: dict[str, tuple[Any, ...]] = {}
         self.judgements: dict[str, ThemeAnswer] = {}  # judged indicators: id -> judgement
         self.measures: dict[str, MeasureValue] = {}
         self.first_seen: dict[str, tuple[str, int, int]] = {}  # id -> (sheet, row, column)
@@ -171,19 +184,26 @@ class _Reader:
         last_known = max(columns.values())
         unknown_inside = [c for c in range(last_known) if c not in columns.values()]
         themes, indicators = self.framework.theme_index, self.framework.indicator_index
+        level_prefix = layout.cell_ref(sheet.name, level_at)  # + row number: the level cell
+        # rows at least this wide need no bounds check per text cell (when every column is there)
+        full_width = max(text_cols) + 1 if min(text_cols) >= 0 else 1 << 30
         for r in range(header + 1, len(sheet.rows)):
             row = sheet.rows[r]
             width = len(row)
             row_id = _id(row[id_col]) if id_col < width else ""
             if row_id in themes:
-                texts = [_text(row[c]) if 0 <= c < width else "" for c in text_cols]
+                if width >= full_width:
+                    raw = [row[c] for c in text_cols]
+                else:
+                    raw = [row[c] if 0 <= c < width else "" for c in text_cols]
+                texts = [v.strip() if type(v) is str else _text(v) for v in raw]
                 if sheet.marks:
                     texts = self._marked_texts(sheet, r, row, text_cols, texts)
-                for key, c in zip(layout.THEME_TEXT_KEYS, text_cols, strict=False):
-                    if 0 <= c < width and isinstance(row[c], str) and len(row[c]) == CELL_LIMIT:
+                for key, c, value in zip(layout.THEME_TEXT_KEYS, text_cols, raw, strict=False):
+                    if type(value) is str and len(value) == CELL_LIMIT:
                         self.full_cells.append((row_id, key, sheet, r, c))
                 self._theme(sheet, r, row_id, row[level_col] if level_col < width else "",
-                            texts, columns, layout.cell_ref(sheet.name, f"{level_at}{r + 1}"))
+                            texts, columns, f"{level_prefix}{r + 1}")
             elif row_id.endswith(CONTINUED) and self._continues(row_id.removesuffix(CONTINUED)):
                 texts = [_raw_text(row[c]) if 0 <= c < width else "" for c in text_cols]
                 self.continued.append((row_id.removesuffix(CONTINUED), texts))
@@ -220,7 +240,7 @@ class _Reader:
                      first=self.first(theme_id))
             return
         self.first_seen[theme_id] = (sheet.name, r, columns["id"])
-        answer = layout.LevelAnswer()
+        level = special = None
         if sheet.marks and self.mark(sheet, r, columns["level"], raw_level):
             raw_level = ""
         if not layout.is_blank(raw_level):
@@ -230,15 +250,20 @@ class _Reader:
                 self.add("level-unknown", sheet, r, columns["level"], value=_text(raw_level),
                          choices=", ".join(layout.level_choices(scale)))
             else:
-                answer = parsed
+                level, special = parsed.value, parsed.special
         evidence, strengths, next_steps, previous, progress = texts
         if previous == layout.NO_PREVIOUS_STEPS:
             previous = ""
-        # Every value here was built by this reader from plain cells: no need to re-validate.
-        self.themes[theme_id] = ThemeAnswer.trusted(
-            id=theme_id, level=answer.value, special=answer.special, evidence=evidence,
-            strengths=strengths, next_steps=next_steps, previous_next_steps=previous,
-            progress=progress, cell=level_cell)
+        self.answers[theme_id] = (level, special, evidence, strengths, next_steps, previous,
+                                  progress, level_cell)
+
+    def themes(self, order: Iterable[str]) -> dict[str, ThemeAnswer]:
+        """The answers as models, in ``order`` (the framework's), for a :class:`Response`."""
+        answers = self.answers
+        # Every value was built by this reader from plain cells: no need to re-validate.
+        return {tid: ThemeAnswer.trusted(id=tid, **dict(zip(_ANSWER_FIELDS, answers[tid],
+                                                            strict=True)))
+                for tid in order if tid in answers}
 
     def _continues(self, item_id: str) -> bool:
         """Whether '<item_id> (continued)' rows may go on with its texts: a theme's, or a
@@ -362,22 +387,21 @@ class _Reader:
     def _check_missing(self) -> None:
         for category in self.framework.categories:
             ids = [t.id for i in category.indicators for t in i.themes]
-            sheet = layout.category_sheet_name(category)
-            where = Location(self.file, sheet=sheet)
-            if ids and not any(theme_id in self.themes for theme_id in ids):
+            if ids and not any(theme_id in self.answers for theme_id in ids):
                 if not any(theme_id in self.first_seen for theme_id in ids):
-                    self.report.add(problem("sheet-missing", where,
+                    self.report.add(problem("sheet-missing", self._category_sheet(category),
                                             what=f"key area {category.id} {category.title}"))
                 continue
             for theme_id in ids:
                 if theme_id not in self.first_seen:
-                    self.report.add(problem("theme-missing", where, what="theme", id=theme_id))
+                    self.report.add(problem("theme-missing", self._category_sheet(category),
+                                            what="theme", id=theme_id))
         for category in self.framework.categories:
-            where = Location(self.file, sheet=layout.category_sheet_name(category))
             for indicator in category.indicators:
                 if (self.framework.judges(indicator) and indicator.id not in self.first_seen
                         and any(t.id in self.first_seen for t in indicator.themes)):
-                    self.report.add(problem("theme-missing", where, what="indicator",
+                    self.report.add(problem("theme-missing", self._category_sheet(category),
+                                            what="indicator",
                                             id=indicator.id))
         measures = self.framework.measures
         if measures and not self.measures:
@@ -389,6 +413,9 @@ class _Reader:
                     self.report.add(problem("theme-missing", Location(
                         self.file, sheet=layout.MEASURES_SHEET), what="measure", id=measure.id))
 
+    def _category_sheet(self, category: Any) -> Location:
+        return Location(self.file, sheet=layout.category_sheet_name(category))
+
     def _join_continued(self) -> None:
         """Texts above a cell's limit go on over '(continued)' rows (as migration and
         comparisons write them): join them, in order and exactly, to the theme's own texts."""
@@ -396,7 +423,7 @@ class _Reader:
             return
         joined: dict[str, list[str]] = {}
         for theme_id, texts in self.continued:
-            if theme_id not in self.themes and theme_id not in self.judgements:
+            if theme_id not in self.answers and theme_id not in self.judgements:
                 continue  # the theme's own row was refused: its problem is reported there
             if theme_id not in joined:
                 sheet_name, r, _ = self.first_seen[theme_id]
@@ -407,28 +434,37 @@ class _Reader:
                                                                 strict=True)]
         keys = (*layout.THEME_TEXT_KEYS, *layout.FOLLOW_UP_KEYS)
         for theme_id, texts in joined.items():
-            answers = self.themes if theme_id in self.themes else self.judgements
-            values = dict(answers[theme_id].__dict__)
+            if theme_id in self.judgements:
+                values = dict(self.judgements[theme_id].__dict__)
+                values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
+                               if key != "previous_next_steps"})
+                self.judgements[theme_id] = ThemeAnswer.trusted(**values)
+                continue
+            values = dict(zip(_ANSWER_FIELDS, self.answers[theme_id], strict=True))
             values.update({key: text.strip() for key, text in zip(keys, texts, strict=True)
                            if key != "previous_next_steps"})
-            answers[theme_id] = ThemeAnswer.trusted(**values)
+            self.answers[theme_id] = tuple(values[key] for key in _ANSWER_FIELDS)
 
     def _check_answers(self) -> None:
         not_evaluated = self.framework.scale.not_evaluated.label
-        for answer in self.themes.values():
-            sheet, cell = layout.split_cell_ref(answer.cell)
-            where = Location(self.file, sheet=sheet, cell=cell)
-            scored = answer.level is not None
-            if scored and not answer.evidence:
-                self.report.add(problem("level-without-evidence", where, id=answer.id))
-            if (answer.evidence and answer.level is None and answer.special is None
-                    and self.framework.grades_themes(self.framework.theme_index[answer.id][1])):
-                self.report.add(problem("evidence-without-level", where, id=answer.id,
-                                        not_evaluated=not_evaluated))
+        for theme_id, answer in self.answers.items():
+            level, special, evidence = answer[LEVEL], answer[SPECIAL], answer[EVIDENCE]
+            if level is not None and not evidence:
+                self.report.add(problem("level-without-evidence", self._cell(answer),
+                                        id=theme_id))
+            elif (evidence and level is None and special is None
+                  and self.framework.grades_themes(self.framework.theme_index[theme_id][1])):
+                self.report.add(problem("evidence-without-level", self._cell(answer),
+                                        id=theme_id, not_evaluated=not_evaluated))
         for theme_id, key, sheet_at, r, c in self.full_cells:
-            answer = self.themes.get(theme_id)
-            if answer is not None and len(getattr(answer, key)) <= CELL_LIMIT:  # not continued
-                self.add("text-at-cell-limit", sheet_at, r, c, limit=CELL_LIMIT)
+            found = self.answers.get(theme_id)
+            if found is not None and len(found[_ANSWER_FIELDS.index(key)]) <= CELL_LIMIT:
+                self.add("text-at-cell-limit", sheet_at, r, c, limit=CELL_LIMIT)  # not continued
+
+    def _cell(self, answer: tuple[Any, ...]) -> Location:
+        """Where a theme's level cell is (made only for a problem there)."""
+        sheet, cell = layout.split_cell_ref(answer[-1])
+        return Location(self.file, sheet=sheet, cell=cell)
 
     def _check_judgements(self) -> None:
         """What is graded is the framework's: a level on a theme its indicator is judged
@@ -442,34 +478,32 @@ class _Reader:
             grading = framework.grading_of(indicator)
             if grading == "themes":
                 continue
-            themes = [self.themes[t.id] for t in indicator.themes if t.id in self.themes]
+            themes = [(t.id, self.answers[t.id]) for t in indicator.themes
+                      if t.id in self.answers]
             if grading == "indicator":
-                for answer in themes:
-                    if answer.level is None and answer.special is None:
+                for theme_id, answer in themes:
+                    if answer[LEVEL] is None and answer[SPECIAL] is None:
                         continue
-                    sheet, cell = layout.split_cell_ref(answer.cell)
-                    self.report.add(problem("level-not-graded", Location(
-                        self.file, sheet=sheet, cell=cell), id=answer.id,
-                        indicator=indicator.id))
-                    values = dict(answer.__dict__, level=None, special=None)
-                    self.themes[answer.id] = ThemeAnswer.trusted(**values)
-                themes = [self.themes[a.id] for a in themes]
+                    self.report.add(problem("level-not-graded", self._cell(answer),
+                                            id=theme_id, indicator=indicator.id))
+                    self.answers[theme_id] = (None, None, *answer[2:])
+                themes = [(theme_id, self.answers[theme_id]) for theme_id, _ in themes]
             judgement = self.judgements.get(indicator.id)
             if judgement is None:
                 continue  # no row: reported by _check_missing
             sheet, cell = layout.split_cell_ref(judgement.cell)
             where = Location(self.file, sheet=sheet, cell=cell)
-            evidence = bool(judgement.evidence) or any(a.evidence for a in themes)
+            evidence = bool(judgement.evidence) or any(a[EVIDENCE] for _, a in themes)
             if judgement.level is None and judgement.special is None:
-                if judgement.has_text or any(a.has_text or a.level is not None
-                                             for a in themes):
+                if judgement.has_text or any(any(a[EVIDENCE:NEXT_STEPS + 1]) or
+                                             a[LEVEL] is not None for _, a in themes):
                     self.report.add(problem("judgement-missing", where, id=indicator.id,
                                             not_evaluated=not_evaluated))
                 continue
             if judgement.level is not None and not evidence:
                 self.report.add(problem("judgement-without-evidence", where, id=indicator.id))
-            levels = [(float(a.level), t.weight) for t in indicator.themes
-                      if (a := self.themes.get(t.id)) is not None and a.level is not None]
+            levels = [(float(a[LEVEL]), t.weight) for t in indicator.themes
+                      if (a := self.answers.get(t.id)) is not None and a[LEVEL] is not None]
             if grading == "both" and judgement.level is not None and levels:
                 rule = framework.scoring.theme_to_indicator
                 value = aggregate(rule, [v for v, _ in levels], [w for _, w in levels])
@@ -505,10 +539,10 @@ class _Reader:
                   for t in i.themes]
         judged = [i.id for i in framework.indicators() if framework.judges(i)]
         total = len(graded) + len(judged)
-        answers = [a for a in [*(self.themes.get(t) for t in graded),
-                               *(self.judgements.get(i) for i in judged)]
-                   if a is not None and (a.level is not None or a.special is not None)]
-        levels = sum(a.level is not None for a in answers)
+        given = [(a[LEVEL], a[SPECIAL]) for t in graded if (a := self.answers.get(t))]
+        given += [(j.level, j.special) for i in judged if (j := self.judgements.get(i))]
+        answers = [a for a in given if a[0] is not None or a[1] is not None]
+        levels = sum(a[0] is not None for a in answers)
         threshold = self.framework.scoring.min_answered_share
         if total == 0 or (levels and len(answers) / total >= threshold):
             return
@@ -574,7 +608,7 @@ def _resolve_framework(provenance: dict[str, str], store: FrameworkStore, file: 
     framework_id = provenance["framework_id"]
     version = provenance["framework_version"]
     where = Location(file, sheet=layout.PROVENANCE_SHEET, cell="B3")
-    loaded = store.get(framework_id, version)
+    loaded, usable = store.usable(framework_id, version)
     if loaded is None:
         known = store.versions(framework_id)
         report.add(problem("provenance-unknown-framework", where, framework=framework_id,
@@ -582,7 +616,7 @@ def _resolve_framework(provenance: dict[str, str], store: FrameworkStore, file: 
                            known="known versions: " + ", ".join(known) if known
                            else "no versions of it are there"))
         return None
-    if not loaded.valid or loaded.framework is None:
+    if not usable or loaded.framework is None:
         report.add(problem("provenance-framework-invalid", where, path=loaded.path))
         return None
     framework = loaded.framework
@@ -594,29 +628,39 @@ def _resolve_framework(provenance: dict[str, str], store: FrameworkStore, file: 
     return framework
 
 
-def read_return(path: str | Path, store: FrameworkStore | None = None, *,
-                engine: Engine = "calamine") -> ReadResult:
-    """Read and validate one returned workbook; bad input becomes problems, never exceptions."""
+def _read(path: str | Path, store: FrameworkStore | None, engine: Engine
+          ) -> tuple[ReadResult, _Reader | None]:
+    """Read and check one return; the reader holds its answers as plain data (None when the
+    return could not be read that far)."""
     store = store or FrameworkStore()
     result = ReadResult(str(path))
     book, problems = read_workbook(path, engine=engine, skip=_NO_ANSWERS)
     result.report.extend(problems)
     if book is None:
-        return result
+        return result, None
     result.provenance = read_provenance(book, result.report)
     if not result.report.valid:
-        return result
+        return result, None
     framework = _resolve_framework(result.provenance, store, str(path), result.report)
     if framework is None:
-        return result
+        return result, None
     result.framework = framework
     reader = _Reader(book, framework, result.report)
     reader.action_ids = {a.strip() for a in provenance_actions(result.provenance) if a.strip()}
     reader.run()
-    ordered = {tid: reader.themes[tid] for tid in framework.theme_index if tid in reader.themes}
+    return result, reader
+
+
+def _response(result: ReadResult, framework: Framework, reader: _Reader, *,
+              answers: bool) -> Response:
+    """The response read; without its theme answers and measures when ``answers`` is false
+    (what validation reports and the hot path need)."""
     provenance = result.provenance
-    result.response = Response(
-        path=str(path),
+    # Built from values this reader made itself; validated when the answers are asked for
+    # (the API boundary), trusted on the hot path.
+    build = Response if answers else Response.model_construct
+    return build(
+        path=result.path,
         framework_id=framework.id,
         framework_version=framework.version,
         framework_hash=provenance["framework_hash"],
@@ -625,13 +669,39 @@ def read_return(path: str | Path, store: FrameworkStore | None = None, *,
         cycle=provenance.get("cycle", ""),
         created_at=provenance.get("created_at", ""),
         migrated_from=provenance.get("migrated_from", ""),
-        themes=ordered,
+        themes=reader.themes(framework.theme_index) if answers else {},
         judgements={i: reader.judgements[i] for i in framework.indicator_index
                     if i in reader.judgements},
-        measures=reader.measures,
+        measures=reader.measures if answers else {},
         actions=reader.actions,
     )
+
+
+def read_return(path: str | Path, store: FrameworkStore | None = None, *,
+                engine: Engine = "calamine") -> ReadResult:
+    """Read and validate one returned workbook; bad input becomes problems, never exceptions."""
+    result, reader = _read(path, store, engine)
+    if reader is not None and result.framework is not None:
+        result.response = _response(result, result.framework, reader, answers=True)
     return result
+
+
+PlainAnswers = dict[str, tuple[Any, ...]]  # theme id -> (level, special, evidence, ...)
+
+
+def read_return_plain(path: str | Path, store: FrameworkStore | None = None, *,
+                      engine: Engine = "calamine") -> tuple[ReadResult, PlainAnswers]:
+    """:func:`read_return` for the hot path: the same report and provenance, a response
+    without its answers (no models built for them), and the theme answers as plain tuples
+    (in :data:`ANSWER_FIELDS` order) for :func:`rubric.scoring.score_answers`."""
+    result, reader = _read(path, store, engine)
+    if reader is None or result.framework is None:
+        return result, {}
+    result.response = _response(result, result.framework, reader, answers=False)
+    return result, reader.answers
+
+
+ANSWER_FIELDS = _ANSWER_FIELDS
 
 
 def provenance_actions(provenance: dict[str, str]) -> list[str]:

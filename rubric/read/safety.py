@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -82,6 +83,13 @@ class Inspection:
     data: bytes = b""
     parts: dict[str, bytes] = field(default_factory=dict)  # workbook.xml, its rels
     marked_sheets: dict[str, bytes] = field(default_factory=dict)  # sheets with formulas
+    # every part as the gate inflated and checked it: (name, bytes, CRC-32), in zip order
+    inflated: list[tuple[str, bytes, int]] = field(default_factory=list)
+
+    def unpacked(self) -> bytes:
+        """The workbook again, every part stored uncompressed: the reader parses exactly the
+        bytes the gate inflated and checked, and does not inflate them a second time."""
+        return stored_zip(self.inflated) if self.inflated else self.data
 
 
 def check_workbook_file(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> list[Problem]:
@@ -174,9 +182,14 @@ def _check_archive(archive: zipfile.ZipFile, raw: bytes, where: Location, limits
         if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
             return [problem("workbook-zip-bomb", where, part=info.filename,
                             reason=f"it is compressed {ratio:,} times")]
+    # Hand the reader the checked parts re-stored, unless a name comes twice or a part uses a
+    # compression Excel never writes: then the reader gets the original, and judges it itself.
+    keep = len(names) == len(entries) and all(
+        info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for info in entries)
     for info in entries:
-        problems = _inflate_and_scan(archive, raw, info, where, limits, found)
+        problems = _inflate_and_scan(archive, raw, info, where, limits, found, keep=keep)
         if problems:
+            found.inflated.clear()
             return problems
     return []
 
@@ -212,7 +225,8 @@ def _inflate(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo) -> byt
 
 
 def _inflate_and_scan(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo,
-                      where: Location, limits: ZipLimits, found: Inspection) -> list[Problem]:
+                      where: Location, limits: ZipLimits, found: Inspection, *,
+                      keep: bool) -> list[Problem]:
     """Inflate one part within its declared size; look for DTDs, absurd declared counts and
     (in sheets) cells far away."""
     name = info.filename
@@ -222,6 +236,8 @@ def _inflate_and_scan(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInf
     if data is None:
         return [problem("workbook-zip-bomb", where, part=name,
                         reason="it inflates beyond its declared size")]
+    if keep:
+        found.inflated.append((name, data, info.CRC))
     if not is_xml:
         return []
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
@@ -273,3 +289,28 @@ def _declares_dtd(data: bytes) -> bool:
             return False
         at = close + 2 if data[close] == ord("?") else close + 3
     return False
+
+
+def stored_zip(parts: list[tuple[str, bytes, int]]) -> bytes:
+    """A zip of ``parts`` (name, bytes, CRC-32 already checked), all stored uncompressed.
+
+    Written by hand: zipfile would compute every CRC again. Sizes stay far below zip64's
+    (the gate's limits), so the classic headers suffice.
+    """
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data, crc in parts:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800  # the name is UTF-8
+        fields = (20, flags, 0, 0, 0x21, crc, len(data), len(data), len(encoded), 0)
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded
+        central.append(struct.pack("<IH", 0x02014B50, 20) +
+                       struct.pack("<HHHHHIIIHH", *fields) +
+                       struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)
+        local += (header, data)
+        offset += len(header) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory),
+                      offset, 0)
+    return b"".join(local) + directory + end

@@ -69,7 +69,12 @@ def _dimension(data: bytes) -> Extent:
     return Extent(int(found.group(2)), column_number(found.group(1)))
 
 
-_PLAIN_ROW_OR_CELL = re.compile(rb"<(?:c|row)[\s/>]")
+# One pass finds what makes a sheet other than canonical (a row or cell start tag without
+# r="..." right after its name) and the first formula element (every unprefixed formula starts
+# <f followed by a space, '/' or '>', which is all the formula reader looks for). Starting with
+# a literal '<' keeps the scan fast.
+_ODD_OR_FORMULA = re.compile(rb"<(?:(c|row)(?=[\s/>])(?! r=\")|f[\s/>])")
+_ODD = re.compile(rb"<(?:c|row)(?=[\s/>])(?! r=\")")
 _PREFIXED = re.compile(rb":(?:c|row|f)[\s/>]")
 
 
@@ -80,12 +85,15 @@ class _Survey:
 
 
 def _survey(data: bytes) -> _Survey:
-    """A few whole-sheet searches (a regex capturing every tag would cost 5x more)."""
-    canonical = (_PREFIXED.search(data) is None and data.count(b'<c r="')
-                 + data.count(b'<row r="') == len(_PLAIN_ROW_OR_CELL.findall(data)))
-    # "f>" ends every <f>...</f> (a sheet of shared formulas holds the one they share).
-    formulas = not canonical or b"f>" in data or b'"e"' in data or b"'e'" in data
-    return _Survey(canonical, formulas)
+    """Three whole-sheet searches (a regex capturing every tag would cost 5x more)."""
+    if _PREFIXED.search(data) is not None:
+        return _Survey(canonical=False, formulas=True)
+    first = _ODD_OR_FORMULA.search(data)
+    if first is None:  # canonical, and no formula element: an error value is all to look for
+        return _Survey(canonical=True, formulas=b'"e"' in data or b"'e'" in data)
+    if first.group(1) is not None:
+        return _Survey(canonical=False, formulas=True)
+    return _Survey(canonical=_ODD.search(data, first.end()) is None, formulas=True)
 
 
 def _far_extent(data: bytes) -> Extent:

@@ -1,0 +1,109 @@
+"""Ingesting many returns: files already recorded are not read again, new ones are committed
+in batches, and a process killed in the middle of a batch loses nothing it had committed and
+leaves no half-recorded return (running it again records the rest)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rubric.cycles import ingest as ingest_module
+from rubric.cycles.history import open_history
+from rubric.cycles.ingest import ingest_returns
+from rubric.framework.store import FrameworkStore
+from rubric.xlsx import layout
+from tests.conftest import FRAMEWORKS, ROOT
+from tests.workbooks import edit_workbook
+
+STORE = FrameworkStore(FRAMEWORKS)
+EXAMPLES = sorted((ROOT / "responses" / "examples").glob("*.xlsx"))
+THEMES = 60  # HGIOEA 1.0.0
+
+
+def _returns(directory: Path, count: int) -> list[Path]:
+    """``count`` returns of distinct authorities (distinct files)."""
+    files = []
+    for n in range(count):
+        target = directory / f"r{n}.xlsx"
+        shutil.copy(EXAMPLES[n % len(EXAMPLES)], target)
+
+        def stamp(book, n=n) -> None:
+            book[layout.PROVENANCE_SHEET]["B7"] = f"X{n:02}"
+
+        edit_workbook(target, stamp)
+        files.append(target)
+    return files
+
+
+def _counts(db: Path) -> tuple[int, int, int, str]:
+    history = open_history(db)
+    try:
+        execute = history.connection.execute
+        return (execute("SELECT COUNT(*) FROM returns").fetchone()[0],
+                execute("SELECT COUNT(*) FROM answers").fetchone()[0],
+                execute("SELECT COUNT(DISTINCT return_id) FROM scores").fetchone()[0],
+                execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        history.close()
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+from rubric.cycles import history as h
+from rubric.cycles.ingest import ingest_returns
+from rubric.framework.store import FrameworkStore
+
+real, calls = h.History._record, []
+def record(self, *args):
+    calls.append(1)
+    if len(calls) == int(sys.argv[2]):  # inside a batch's transaction: die, no clean-up
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, *args)
+h.History._record = record
+history = h.open_history(sys.argv[1])
+ingest_returns([Path(p) for p in sys.argv[4:]], history, FrameworkStore(sys.argv[3]), batch=3)
+"""
+
+
+def test_killed_mid_batch_keeps_what_was_committed_and_nothing_half_written(tmp_path):
+    files = _returns(tmp_path, 8)
+    db = tmp_path / "h.sqlite"
+    killed = subprocess.run([sys.executable, "-c", KILLER, str(db), "5", str(FRAMEWORKS),
+                             *map(str, files)], cwd=ROOT, timeout=300, check=False)
+    assert killed.returncode == -9
+    # the first batch (3 returns) is whole; the second died after one of its inserts
+    assert _counts(db) == (3, 3 * THEMES, 3, "ok")
+    history = open_history(db)
+    try:
+        again = ingest_returns(files, history, STORE)
+    finally:
+        history.close()
+    assert [o.outcome for o in again.outcomes] == ["unchanged"] * 3 + ["ingested"] * 5
+    assert [o.path for o in again.outcomes] == [str(p) for p in files]
+    assert _counts(db) == (8, 8 * THEMES, 8, "ok")
+
+
+def test_files_already_recorded_are_not_read_again(tmp_path, monkeypatch):
+    files = _returns(tmp_path, 3)
+    history = open_history(tmp_path / "h.sqlite")
+    try:
+        first = ingest_returns(files[:2], history, STORE, batch=1)
+        assert [o.outcome for o in first.outcomes] == ["ingested", "ingested"]
+        read = []
+        real = ingest_module.read_many
+        monkeypatch.setattr(ingest_module, "read_many",
+                            lambda paths, *a, **k: read.extend(paths) or real(paths, *a, **k))
+        again = ingest_returns(files, history, STORE)
+        assert read == [files[2]]  # only the new file was read
+        assert [(o.outcome, o.return_id) for o in again.outcomes[:2]] == [
+            ("unchanged", o.return_id) for o in first.outcomes]
+        assert again.outcomes[2].outcome == "ingested"
+        # for another cycle the recorded file is no answer: it is read (and refused there)
+        other = ingest_returns(files[:1], history, STORE, cycle="2030-31")
+        assert other.refused == [str(files[0])]
+        assert other.report.codes() == ["ingest-cycle-mismatch"]
+    finally:
+        history.close()
