@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rubric.cli._render import echo_problems, finish, plural, refusals, write_output
 from rubric.cli.options import cycle_option, db_option, force_option, frameworks_option, json_option
+
+if TYPE_CHECKING:
+    from rubric.cycles.trend import Trend
 
 
 @click.command()
@@ -91,8 +96,34 @@ def trend(authority: str, db_path: Path | None, frameworks_dir: Path | None,
         values = "; ".join(f"{c}: {_fmt(v['baseline'])} -> {_fmt(v['current'])}"
                            for c, v in by_cycle.items())
         click.echo(f"measure {mid}: {values}")
+    _echo_meeting(found)
     for note in found.notes:
         click.echo(f"note: {note}")
+
+
+def _echo_meeting(found: Trend) -> None:
+    """Self-evaluated beside validated levels per cycle, and the action plan's statuses."""
+    for cycle, by_id in found.validated.items():
+        click.echo(f"Quad's validated levels ({cycle} meeting record):")
+        for indicator_id, v in by_id.items():
+            level = "-" if v.level is None else v.level
+            why = f"  ({v.rationale})" if v.rationale else ""
+            click.echo(f"  {indicator_id:<6} self {_fmt(v.self_score)}  validated {level}  "
+                       f"{v.view}{why}")
+    for agreed_in, group in itertools.groupby(found.actions, key=lambda a: a.agreed_in):
+        rows = list(group)
+        later = rows[0].followed_up_in
+        if later:
+            done = sum(a.progressed for a in rows)
+            click.echo(f"actions agreed in {agreed_in}, as reported in {later}: progress on "
+                       f"{done} of {len(rows)} (Not started is not progress)")
+        else:
+            click.echo(f"actions agreed in {agreed_in}: no follow-up return yet")
+        for a in rows:
+            status = a.status or ("no status chosen" if a.status == "" else "not reported")
+            due = f", due {a.due}" if a.due else ""
+            note = f"  Progress: {a.progress}" if a.progress else ""
+            click.echo(f"  {a.id:<8} {status}{due}  {a.action}{note}")
 
 
 @click.command("export")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rubric.problems import Location, Problem, Refused, display_path, problem
-from rubric.response import MeasureValue, ReadResult, Response, ThemeAnswer
+from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.scoring import Scores
 
 ENV_VAR = "RUBRIC_DB"
@@ -283,6 +283,10 @@ class History:
         rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
                  for s in scores.indicators]
         cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+        cursor.executemany(  # follow-up returns: the status reported on each agreed action
+            "INSERT INTO action_updates (return_id, action_id, status, progress) "
+            "VALUES (?, ?, ?, ?)",
+            [(new_id, a.id, a.status, a.progress) for a in response.actions.values()])
         if previous:
             cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
                            (new_id, previous[0]))
@@ -346,7 +350,16 @@ class History:
                         framework_version=stored.framework_version,
                         framework_hash=stored.framework_hash, authority=stored.authority,
                         authority_code=stored.authority_code, cycle=stored.cycle,
-                        themes=themes, judgements=answers["indicator"], measures=measures)
+                        themes=themes, judgements=answers["indicator"], measures=measures,
+                        actions=self.action_updates(stored.id))
+
+    def action_updates(self, return_id: int) -> dict[str, ActionUpdate]:
+        """Action id -> the status and progress note a follow-up return reported (only
+        those two are kept: the action itself is in the meeting record it came from)."""
+        return {row[0]: ActionUpdate(id=row[0], status=row[1], progress=row[2])
+                for row in self.connection.execute(
+                    "SELECT action_id, status, progress FROM action_updates "
+                    "WHERE return_id = ? ORDER BY rowid", (return_id,))}
 
     def scores(self, stored: StoredReturn) -> dict[tuple[str, str], float | None]:
         return {(row[0], row[1]): row[2] for row in self.connection.execute(

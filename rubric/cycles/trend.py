@@ -21,6 +21,50 @@ from rubric.scoring import Scores, score_response
 from rubric.versions.migrate import migrate_response, newest
 
 
+@dataclass(frozen=True, slots=True)
+class ValidatedLevel:
+    """The Quad's view of one self-evaluated indicator, from the cycle's meeting record."""
+
+    self_score: float | None  # the self-evaluated score, as stored with the return
+    view: str  # Agreed, Evidence suggests higher/lower, Not discussed
+    level: int | None  # the validated level (None when not discussed)
+    rationale: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"self": self.self_score, "view": self.view, "validated": self.level,
+                "rationale": self.rationale}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionStatus:
+    """One action agreed at a Quad meeting and how the next cycle's return reported it.
+
+    ``status`` is None when no follow-up return of the next cycle is in the history (or it did
+    not list the action); "" when the return listed it but no status was chosen."""
+
+    agreed_in: str  # the cycle of the meeting record
+    id: str
+    action: str
+    due: str  # ISO date, or ""
+    followed_up_in: str  # the cycle whose return reports on it
+    status: str | None = None
+    progress: str = ""
+
+    @property
+    def progressed(self) -> bool:
+        """Only In progress and Completed are progress, never Not started (whatever the note
+        says)."""
+        from rubric.meeting.layout import PROGRESS_STATUSES
+
+        return self.status in PROGRESS_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"agreed_in": self.agreed_in, "id": self.id, "action": self.action,
+                "due": self.due or None, "followed_up_in": self.followed_up_in,
+                "status": self.status, "progress": self.progress,
+                "progressed": self.progressed}
+
+
 @dataclass(slots=True)
 class Trend:
     authority: str
@@ -30,6 +74,11 @@ class Trend:
     responses: dict[str, Response] = field(default_factory=dict)  # cycle -> on newest version
     scores: dict[str, Scores] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Cycle -> indicator id -> the Quad's view in that cycle's meeting record (cycles without a
+    # record are absent).
+    validated: dict[str, dict[str, ValidatedLevel]] = field(default_factory=dict)
+    # The actions agreed in each cycle's record, with the status reported a cycle later.
+    actions: list[ActionStatus] = field(default_factory=list)
 
     def theme_levels(self) -> dict[str, dict[str, int | str | None]]:
         """Theme id -> cycle -> level (or the special answer's label)."""
@@ -83,6 +132,9 @@ class Trend:
             "indicators": self.indicator_scores(),
             "themes": self.theme_levels(),
             "measures": self.measures(),
+            "validated": {cycle: {iid: v.to_dict() for iid, v in by_id.items()}
+                          for cycle, by_id in self.validated.items()},
+            "actions": [a.to_dict() for a in self.actions],
             "notes": self.notes,
         }
 
@@ -130,7 +182,41 @@ def build_trend(history: History, authority_code: str, store: FrameworkStore) ->
         trend.scores[entry.cycle] = score_response(response, target)
         if note:
             trend.notes.append(f"{entry.cycle}: {note}.")
+    _add_meeting_records(trend, history, {e.cycle: e for e in stored
+                                          if e.framework_id == latest_id})
     return trend
+
+
+def _add_meeting_records(trend: Trend, history: History,
+                         returns: dict[str, StoredReturn]) -> None:
+    """Each cycle's validated levels and agreed actions from the Quad's meeting record, with
+    the statuses the next cycle's return reported on those actions."""
+    from rubric.cycles.cycle import previous_cycle
+    from rubric.meeting import store as records
+
+    code = trend.authority_code
+    followed_up = {previous_cycle(cycle): cycle for cycle in returns}
+    for record in records.records(history, authority_code=code):
+        if record.cycle in returns:
+            scores = trend.scores[record.cycle]
+            validated = {}
+            for v in records.validations(history, record.id, code):
+                own = scores.indicator(v.indicator_id)  # as the trend scores it, else as kept
+                validated[v.indicator_id] = ValidatedLevel(
+                    own.rounded if own is not None else v.self_score, v.view, v.level,
+                    v.rationale)
+            trend.validated[record.cycle] = validated
+            if record.framework_id != trend.framework.id:
+                trend.notes.append(f"{record.cycle}: the meeting record is on "
+                                   f"{record.framework_id}; its indicator ids are as recorded.")
+        later = followed_up.get(record.cycle, "")
+        updates = history.action_updates(returns[later].id) if later else {}
+        for action in records.actions(history, record.id, code):
+            update = updates.get(action.id)
+            trend.actions.append(ActionStatus(
+                record.cycle, action.id, action.action,
+                action.due.isoformat() if action.due else "", later,
+                update.status if update else None, update.progress if update else ""))
 
 
 def previous_next_steps(history: History, authority: str, cycle: str,
