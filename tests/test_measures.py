@@ -134,6 +134,17 @@ def test_templates_are_prefilled_and_returns_checked_against_the_figures(tmp_pat
     baseline = read_return(edited, STORE).response.measures["attendance-rate"].cell
     assert baseline.startswith("Measures!F")
     assert (warning.location.sheet, warning.location.cell) == ("Measures", "G" + baseline[10:])
+    # validate --db says the same before anything is recorded, still valid (exit 0).
+    from click.testing import CliRunner
+
+    from rubric.cli import main
+
+    checked = CliRunner().invoke(main, ["validate", "--json", "--db", str(db), str(edited)])
+    assert checked.exit_code == 0, checked.output
+    [entry] = json.loads(checked.output)["files"]
+    assert [w["code"] for w in entry["warnings"]].count("measure-differs-from-published") == 1
+    plain = CliRunner().invoke(main, ["validate", "--json", str(edited)])
+    assert "measure-differs-from-published" not in plain.output
 
 
 def test_measures_import_command(tmp_path: Path) -> None:

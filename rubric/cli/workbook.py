@@ -95,14 +95,17 @@ def template(framework: str, authorities: tuple[str, ...], quad_name: str | None
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @frameworks_option
 @jobs_option
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Also check measure values against the figures published "
+              "in this history ('rubric measures import'); a difference is a warning.")
 @json_option
 @refusals
 def validate(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | None,
-             as_json: bool) -> None:
+             db_path: Path | None, as_json: bool) -> None:
     """Check returned workbooks; exit 0 when all are valid, 1 when any is not."""
     from rubric.framework.store import FrameworkStore
     from rubric.problems import EXIT_OK, EXIT_PROBLEMS
-    from rubric.read.batch import read_many, report_only
+    from rubric.read.batch import read_many, report_and_measures, report_only
     from rubric.read.files import require_returns
 
     found = require_returns(paths)
@@ -110,7 +113,12 @@ def validate(paths: tuple[Path, ...], frameworks_dir: Path | None, jobs: int | N
     echo_problems(found.report, err=True)
     summaries, all_valid = [], True
     with progress(len(found.files), "Validating") as advance:
-        results = read_many(found.files, store, jobs=jobs, work=report_only, on_done=advance)
+        work = report_only if db_path is None else report_and_measures
+        results = read_many(found.files, store, jobs=jobs, work=work, on_done=advance)
+        if db_path is not None:
+            from rubric.cycles.measures import checked_against_published
+
+            results = checked_against_published(results, db_path, store)
         if as_json:
             entries = []
             for result in results:

@@ -16,13 +16,14 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rubric.cycles.cycle import is_cycle, previous_cycle
 from rubric.cycles.history import History
 from rubric.framework.model import Framework
+from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Problem, Report, display_path, problem
 from rubric.response import ReadResult
 
@@ -297,3 +298,23 @@ def _split(ref: str) -> tuple[str | None, str | None]:
     if not ref:
         return None, None
     return layout.split_cell_ref(ref)
+
+
+def checked_against_published(results: Iterable[ReadResult], db_path: Path,
+                              store: FrameworkStore) -> Iterator[ReadResult]:
+    """Each result, with a warning at every measure value that differs from the figure
+    published for its authority and cycle in the history at ``db_path`` (which must exist)."""
+    from rubric.cycles.history import open_existing_history
+
+    history = open_existing_history(db_path)
+    try:
+        for result in results:
+            if result.valid and result.response is not None:
+                if result.framework is None:
+                    loaded = store.get(result.response.framework_id,
+                                       result.response.framework_version)
+                    result.framework = loaded.framework if loaded else None
+                result.report.extend(check_against_published(result, history))
+            yield result
+    finally:
+        history.close()

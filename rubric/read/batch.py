@@ -158,3 +158,12 @@ def read_many(paths: list[Path], store: FrameworkStore, *, jobs: int | None = No
         yield output  # type: ignore[misc]
         if on_done:
             on_done(done)
+
+
+def report_and_measures(result: ReadResult) -> ReadResult:
+    """Keep the report, provenance and measure values (to check them against published
+    figures), not the theme answers."""
+    light = result.response
+    if light is not None and light.themes:
+        light = light.model_copy(update={"themes": {}})
+    return ReadResult(result.path, light, None, result.report, result.provenance)
