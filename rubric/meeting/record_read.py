@@ -20,6 +20,7 @@ from rubric.framework.store import FrameworkStore
 from rubric.meeting import layout
 from rubric.problems import Location, Report, problem
 from rubric.read.raw import RawWorkbook, Sheet, read_workbook
+from rubric.xlsx.cells import cell_id, cell_text
 from rubric.xlsx.layout import cell_name, find_header, is_blank, normalise, parse_level
 
 MAX_PROVENANCE_CHARS = 500
@@ -107,18 +108,7 @@ class RecordResult:
                 "warnings": [p.to_dict() for p in self.report.warnings]}
 
 
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _id(value: Any) -> str:
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0")
-    return _text(value)
+_text, _id = cell_text, cell_id  # read as returns are read
 
 
 def _short(value: Any) -> str:

@@ -18,7 +18,7 @@ from rubric.problems import Location, Report, problem
 from rubric.read.raw import Engine, RawWorkbook, Sheet, read_workbook
 from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
 from rubric.xlsx import layout
-from rubric.xlsx.cells import CELL_LIMIT
+from rubric.xlsx.cells import CELL_LIMIT, cell_id, cell_text
 
 
 def _raw_text(value: Any) -> str:
@@ -26,12 +26,7 @@ def _raw_text(value: Any) -> str:
     return value if isinstance(value, str) else _text(value)
 
 
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_text = cell_text  # the one reading of a cell as text, shared with the meeting record reader
 
 
 def _cell_text(value: Any) -> str:
@@ -39,11 +34,7 @@ def _cell_text(value: Any) -> str:
     return value.strip() if type(value) is str else _text(value)
 
 
-def _id(value: Any) -> str:
-    """An ID cell as text; a number typed over an ID (1.1) reads as its shortest form."""
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0")
-    return _text(value)
+_id = cell_id
 
 
 MAX_PROVENANCE_CHARS = 500

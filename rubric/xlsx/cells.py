@@ -56,3 +56,20 @@ def put_number(cell: Any, value: float | int | None, number_format: str | None =
     if number_format and value is not None:
         cell.number_format = number_format
     return cell
+
+
+def cell_text(value: Any) -> str:
+    """A read cell as text: blank for nothing, ``4`` for a whole number read as ``4.0``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_id(value: Any) -> str:
+    """An ID cell as text; a number typed over an ID (1.1) reads as its shortest form."""
+    if isinstance(value, float):
+        return repr(value).removesuffix(".0")
+    return cell_text(value)
+
