@@ -247,12 +247,12 @@ def _inflate_and_scan(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInf
         data = _as_utf8(data)  # a part rubric never parses: only its DTDs and counts matter
     if _declares_dtd(data):
         return [problem("workbook-xml-entities", where, part=name)]
-    count = declared_count(data)
+    scan = scan_sheet(data, limits.max_rows, limits.max_cells) if is_sheet else None
+    count = scan.count if scan is not None else declared_count(data)
     if count > limits.max_cells:
         return [problem("workbook-too-large", where, reason=f"the part {name} declares "
                         f"{count:,} entries; rubric reads at most {limits.max_cells:,}")]
-    if is_sheet:
-        scan = scan_sheet(data, limits.max_rows, limits.max_cells)
+    if scan is not None:
         if scan.extent.rows > limits.max_rows or scan.extent.cells > limits.max_cells:
             return [problem("sheet-too-large", where, part=name, rows=scan.extent.rows,
                             limit=limits.max_rows)]
@@ -310,7 +310,6 @@ def stored_zip(parts: list[tuple[str, bytes, int]]) -> bytes:
                        struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)
         local += (header, data)
         offset += len(header) + len(data)
-    directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory),
-                      offset, 0)
-    return b"".join(local) + directory + end
+    size = sum(map(len, central))
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), size, offset, 0)
+    return b"".join([*local, *central, end])  # one buffer: each copy of it costs page faults

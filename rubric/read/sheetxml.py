@@ -22,9 +22,6 @@ _TAG = re.compile(rb"<(/?)" + _NAME + rb"(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">
 _R_ATTRIBUTE = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(rb"\s*([A-Za-z]{1,10})(\d{1,10})\s*")
 _ROW_NUMBER = re.compile(rb"\s*(\d{1,10})\s*")
-# Canonical files (Excel, LibreOffice, openpyxl) give every row and cell r="..." first. Then
-# only far-looking references matter: two or more letters, or five or more digits.
-_FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,10})(\d{1,10})|([A-Za-z])(\d{5,10})|(\d{5,10}))"')
 _DIMENSION = re.compile(rb"<" + _NAME + rb"dimension(?=[\s/>])" + _ATTRIBUTES + rb">")
 _REF_ATTRIBUTE = re.compile(rb"(?:^|\s)ref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _RANGE_END = re.compile(rb"\s*[A-Za-z]{1,10}\d{1,10}\s*:\s*([A-Za-z]{1,10})(\d{1,10})\s*")
@@ -69,45 +66,50 @@ def _dimension(data: bytes) -> Extent:
     return Extent(int(found.group(2)), column_number(found.group(1)))
 
 
-# One pass finds what makes a sheet other than canonical (a row or cell start tag without
-# r="..." right after its name) and the first formula element (every unprefixed formula starts
-# <f followed by a space, '/' or '>', which is all the formula reader looks for). Starting with
-# a literal '<' keeps the scan fast.
-_ODD_OR_FORMULA = re.compile(rb"<(?:(c|row)(?=[\s/>])(?! r=\")|f[\s/>])")
-_ODD = re.compile(rb"<(?:c|row)(?=[\s/>])(?! r=\")")
-_PREFIXED = re.compile(rb":(?:c|row|f)[\s/>]")
+# Canonical files (Excel, LibreOffice, openpyxl) write every row and cell as <row r="... or
+# <c r="..., unprefixed. One pass over a sheet finds what breaks that (a row or cell start tag
+# without r="..." right after its name, or a prefixed one), the formula elements (every
+# unprefixed formula starts <f followed by a space, '/' or '>', which is all the formula reader
+# looks for) and, for canonical sheets, every far-looking reference (two or more letters, or
+# five or more digits; a reader places a tag by its first r). Every alternative starts with a
+# literal '<', which keeps the scan close to a plain search.
+_SCAN = re.compile(
+    rb"<(?:(?P<odd>c|row)(?=[\s/>])(?! r=\")"
+    rb"|(?P<prefixed>[A-Za-z_][\w.-]*:(?:c|row|f)[\s/>])"
+    rb"|(?P<formula>f[\s/>])"
+    rb"|c r=\"(?:(?P<letters>[A-Za-z]{2,10})(?P<digits>\d{1,10})"
+    rb"|(?P<letter>[A-Za-z])(?P<far_digits>\d{5,10}))\""
+    rb"|row r=\"(?P<row>\d{5,10})\")")
 
 
 @dataclass(frozen=True, slots=True)
 class _Survey:
     canonical: bool  # every row and cell is written <row r="... / <c r="..., none prefixed
     formulas: bool  # some formula element, or maybe an error value (t="e")
+    extent: Extent  # how far its far-looking references reach (canonical sheets only)
 
 
 def _survey(data: bytes) -> _Survey:
-    """Three whole-sheet searches (a regex capturing every tag would cost 5x more)."""
-    if _PREFIXED.search(data) is not None:
-        return _Survey(canonical=False, formulas=True)
-    first = _ODD_OR_FORMULA.search(data)
-    if first is None:  # canonical, and no formula element: an error value is all to look for
-        return _Survey(canonical=True, formulas=b'"e"' in data or b"'e'" in data)
-    if first.group(1) is not None:
-        return _Survey(canonical=False, formulas=True)
-    return _Survey(canonical=_ODD.search(data, first.end()) is None, formulas=True)
-
-
-def _far_extent(data: bytes) -> Extent:
+    """One scan of the whole sheet (then, without formulas, a search for an error value)."""
     rows = columns = 0
-    for match in _FAR_REF.finditer(data):
-        if match.start() == 0 or data[match.start() - 1] not in _SPACE:
-            continue
-        if match.group(5) is not None:
-            rows = max(rows, int(match.group(5)))
-            continue
-        letters, digits = match.group(1) or match.group(3), match.group(2) or match.group(4)
-        columns = max(columns, column_number(letters))
-        rows = max(rows, int(digits))
-    return Extent(rows, columns)
+    formulas = False
+    for match in _SCAN.finditer(data):
+        kind = match.lastgroup
+        if kind == "formula":
+            formulas = True
+        elif kind == "digits":
+            columns = max(columns, column_number(match.group("letters")))
+            rows = max(rows, int(match.group("digits")))
+        elif kind == "far_digits":
+            columns = max(columns, column_number(match.group("letter")))
+            rows = max(rows, int(match.group("far_digits")))
+        elif kind == "row":
+            rows = max(rows, int(match.group("row")))
+        else:  # odd or prefixed: the sheet is walked tag by tag
+            return _Survey(canonical=False, formulas=True, extent=Extent(0, 0))
+    if not formulas:  # an error value is all to look for
+        formulas = b'"e"' in data or b"'e'" in data
+    return _Survey(canonical=True, formulas=formulas, extent=Extent(rows, columns))
 
 
 class _Placer:
@@ -154,19 +156,30 @@ def _walked_extent(data: bytes, max_rows: int, max_cells: int) -> Extent:
 class SheetScan:
     extent: Extent  # the furthest row and column a reader would allocate for (or declared)
     may_have_marks: bool  # formulas or error values may be there: find them if it is read
+    count: int  # the largest declared number of entries (see :func:`declared_count`)
 
 
 def scan_sheet(data: bytes, max_rows: int, max_cells: int) -> SheetScan:
-    """How far a sheet reaches, as a reader places its cells, and whether it holds formulas.
+    """How far a sheet reaches, as a reader places its cells, whether it holds formulas, and
+    the largest number of entries it declares.
 
-    Canonical sheets take a cheap scan for far references; any other writing of rows and cells
-    (other quoting or spacing, prefixes, missing references) is walked tag by tag.
+    Canonical sheets take one cheap scan for far references; any other writing of rows and
+    cells (other quoting or spacing, prefixes, missing references) is walked tag by tag.
     """
     survey = _survey(data)
     declared = _dimension(data)
-    used = _far_extent(data) if survey.canonical else _walked_extent(data, max_rows, max_cells)
+    if survey.canonical:
+        used = survey.extent
+        # Inside <sheetData> a canonical sheet holds only rows and cells, whose attributes no
+        # reader sizes anything by: the declared counts are looked for around it.
+        start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+        count = (max(declared_count(data, 0, start), declared_count(data, end, len(data)))
+                 if 0 <= start < end else declared_count(data))
+    else:
+        used = _walked_extent(data, max_rows, max_cells)
+        count = declared_count(data)
     extent = Extent(max(declared.rows, used.rows), max(declared.columns, used.columns, 1))
-    return SheetScan(extent, survey.formulas)
+    return SheetScan(extent, survey.formulas, count)
 
 
 # A declared number of entries (shared strings, styles, ...): readers reserve memory for it.
@@ -175,10 +188,11 @@ def scan_sheet(data: bytes, max_rows: int, max_cells: int) -> SheetScan:
 _DECLARED_COUNT = re.compile(rb"ount\s*=\s*[\"']\s*\+?(\d+)")
 
 
-def declared_count(data: bytes) -> int:
-    """The largest ``count`` / ``uniqueCount`` attribute in a part (0 when none)."""
+def declared_count(data: bytes, start: int = 0, end: int | None = None) -> int:
+    """The largest ``count`` / ``uniqueCount`` attribute in a part, or in ``data[start:end]``
+    (0 when none)."""
     largest = 0
-    for match in _DECLARED_COUNT.finditer(data):
+    for match in _DECLARED_COUNT.finditer(data, start, len(data) if end is None else end):
         before = data[max(0, match.start() - 7):match.start()]
         named = before.endswith(b"uniqueC") or (before.endswith(b"c") and
                                                  before[-2:-1] in b" \t\r\n:")
