@@ -115,14 +115,33 @@ class _TooManyRows(Exception):
         self.sheet, self.rows = sheet, rows
 
 
+_SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
+
+
 def _sheet_parts(inspection: Inspection) -> dict[str, str]:
-    """Sheet name -> its part, from the workbook and its relationships (only when needed)."""
+    """Sheet name -> its part, from the workbook and its relationships (only when needed).
+
+    Returns made from one template share these two parts byte for byte (and every template
+    has formulas on its progress sheet), so the answer is kept by their bytes."""
+    key = (inspection.parts.get("xl/workbook.xml", b""),
+           inspection.parts.get("xl/_rels/workbook.xml.rels", b""))
+    found = _SHEET_PARTS.get(key)
+    if found is None:
+        found = _parse_sheet_parts(*key)
+        if len(key[0]) + len(key[1]) <= 1 << 20:  # never hold on to a huge crafted part
+            if len(_SHEET_PARTS) >= 16:
+                _SHEET_PARTS.clear()
+            _SHEET_PARTS[key] = found
+    return found
+
+
+def _parse_sheet_parts(workbook: bytes, relationships: bytes) -> dict[str, str]:
     import xml.etree.ElementTree as ET
 
     try:
-        book = ET.fromstring(inspection.parts["xl/workbook.xml"])
-        rels = ET.fromstring(inspection.parts["xl/_rels/workbook.xml.rels"])
-    except (KeyError, ET.ParseError):
+        book = ET.fromstring(workbook)
+        rels = ET.fromstring(relationships)
+    except ET.ParseError:
         return {}
     targets = {}
     for rel in rels:
