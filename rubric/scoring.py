@@ -121,10 +121,20 @@ class Scores:
         }
 
 
+_ROUNDED: dict[tuple[float, str, int], float] = {}  # scores repeat: means of a few levels
+
+
 def round_score(value: float, scoring: Scoring) -> float:
-    mode = ROUND_HALF_UP if scoring.rounding == "half_up" else ROUND_HALF_EVEN
-    quantum = Decimal(1).scaleb(-scoring.decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=mode))
+    key = (value, scoring.rounding, scoring.decimals)
+    found = _ROUNDED.get(key)
+    if found is None:
+        mode = ROUND_HALF_UP if scoring.rounding == "half_up" else ROUND_HALF_EVEN
+        quantum = Decimal(1).scaleb(-scoring.decimals)
+        found = float(Decimal(repr(value)).quantize(quantum, rounding=mode))
+        if len(_ROUNDED) >= 4096:
+            _ROUNDED.clear()
+        _ROUNDED[key] = found
+    return found
 
 
 def aggregate(rule: str, values: list[float], weights: list[float]) -> float:

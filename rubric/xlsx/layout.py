@@ -168,13 +168,30 @@ def _header_keys(columns: tuple[Column, ...]) -> dict[str, str]:
     return keys
 
 
+_KEY_OF: dict[tuple[int, str], str | None] = {}  # (column set, cell) -> key, see header_key
+
+
 def header_key(cell: Any, columns: tuple[Column, ...]) -> str | None:
-    """The key of the column whose header ``cell`` holds (suffixes like ``(2024-25)`` allowed)."""
+    """The key of the column whose header ``cell`` holds (suffixes like ``(2024-25)`` allowed).
+
+    Every return of a template repeats the same title and header cells, so short cells'
+    answers are kept."""
     if not isinstance(cell, str) or not cell:
         return None
+    known = _KEY_OF.get((id(columns), cell), _UNKNOWN) if len(cell) <= 200 else _UNKNOWN
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
     keys = _header_keys(columns)
     text = normalise(cell)
-    return keys.get(text) or keys.get(text.split(" (", 1)[0])
+    key = keys.get(text) or keys.get(text.split(" (", 1)[0])
+    if len(cell) <= 200:
+        if len(_KEY_OF) >= 4096:
+            _KEY_OF.clear()
+        _KEY_OF[(id(columns), cell)] = key
+    return key
+
+
+_UNKNOWN = object()
 
 
 def find_header(rows: list[list[Any]], columns: tuple[Column, ...],
