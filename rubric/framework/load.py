@@ -51,7 +51,32 @@ class LoadResult:
     path: str
     framework: Framework | None
     report: Report = field(default_factory=Report)
-    source: SourceMap | None = None  # where each value stood, for later reports (diff)
+    _source: SourceMap | None = field(default=None, repr=False)
+    # The source map as a pickle, unpacked on first use: a framework from the on-disk cache
+    # is mostly read to check returns, which never look at it (nor need PyYAML to rebuild it).
+    _packed_source: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def source(self) -> SourceMap | None:
+        """Where each value stood in the YAML, for later reports (diff)."""
+        if self._packed_source is not None:
+            import pickle
+
+            self._source, self._packed_source = pickle.loads(self._packed_source), None
+        return self._source
+
+    @source.setter
+    def source(self, value: SourceMap | None) -> None:
+        self._source, self._packed_source = value, None
+
+    def packed(self) -> LoadResult:
+        """A copy whose source map is pickled apart (what the on-disk cache stores)."""
+        import pickle
+
+        copy = LoadResult(self.path, self.framework, self.report)
+        if self.source is not None:
+            copy._packed_source = pickle.dumps(self.source, protocol=pickle.HIGHEST_PROTOCOL)
+        return copy
 
     @property
     def valid(self) -> bool:
@@ -190,7 +215,7 @@ def load_framework(path: str | os.PathLike[str]) -> LoadResult:
     A framework loaded before from the very same text is taken from the on-disk cache
     (:mod:`rubric.framework.cache`), skipping YAML and model validation."""
     from rubric.framework.cache import cached_load
-    from rubric.framework.yamlsource import read_text_file
+    from rubric.framework.textfile import read_text_file
 
     text, problems = read_text_file(path, MAX_FRAMEWORK_BYTES)
     if text is None:
