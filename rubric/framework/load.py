@@ -6,7 +6,6 @@ the strict schema (pydantic, which reports every field error at once), then lint
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -139,6 +138,8 @@ def schema_problem(error: dict[str, Any], source: SourceMap,
         name = str(loc[-1])
         model = _model_at(root, loc)
         known = list(model.model_fields) if model else []
+        import difflib
+
         close = difflib.get_close_matches(name, known, n=1)
         suggestion = f"Did you mean '{close[0]}'?" if close else (
             f"Known fields here: {', '.join(known)}." if known else "Remove it.")
