@@ -111,3 +111,19 @@ def test_two_processes_writing_at_once_leave_a_whole_entry(cache_home, framework
     [entry] = _entries(cache_home)
     assert not list(entry.parent.glob(".*.tmp"))
     assert cache._read(entry) is not None
+
+
+def test_a_warm_load_in_a_new_process_builds_no_validator_and_needs_no_yaml(cache_home,
+                                                                           framework_file):
+    assert load_framework(framework_file).valid  # cold: this process writes the entry
+    code = ("import sys; from rubric.framework.load import load_framework; "
+            "from rubric.framework.model import Framework; "
+            "warm = load_framework(sys.argv[1]); assert warm.valid; "
+            "print(warm.framework.content_hash[:7], Framework.__pydantic_complete__, "
+            "'yaml' in sys.modules, warm.source is not None, 'yaml' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    out = subprocess.run([sys.executable, "-c", code, str(framework_file)], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.split()
+    # the hash came from the entry, no model was built, and only the source map (asked for
+    # last) needed PyYAML's module to come back
+    assert out == ["sha256:", "False", "False", "True", "True"]

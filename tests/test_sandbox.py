@@ -72,7 +72,7 @@ def test_a_native_allocation_failure_in_a_worker_is_contained(
     problem = results[1].report.errors[0]
     assert problem.location.file == str(paths[1])
     assert "memory" in problem.message and "GiB" in problem.message
-    again = list(read_many([paths[0]], STORE))  # the pool was started again
+    again = list(read_many(paths[::2], STORE))  # the pool was started again
     assert again[0].valid
 
 
@@ -131,4 +131,42 @@ def test_validate_reports_good_files_and_one_coded_problem(
     assert run.exit_code == 1, run.output
     assert f"{paths[0]}: valid" in run.output and f"{paths[2]}: valid" in run.output
     assert f"{paths[1]}: workbook-too-large: " in run.output
+    assert "Traceback" not in run.output and "memory allocation" not in run.output
+
+
+@pytest.mark.parametrize("name, words", [("abort.xlsx", "memory"), ("kill.xlsx", "memory"),
+                                         ("spin.xlsx", "processor time")])
+def test_one_file_read_alone_is_limited_and_contained_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, words: str) -> None:
+    """One file with no pool running gets a process of its own: the same limits, the same
+    coded problem when its reader dies, and no pool is started for it."""
+    monkeypatch.setattr(responses, "read_workbook", _dying_reader(responses.read_workbook))
+    [result] = read_many([_good(tmp_path, name)], STORE, work=report_only,
+                         limits=sandbox.WorkerLimits(cpu_seconds=1))
+    assert result.report.codes() == ["workbook-too-large"]
+    assert words in result.report.errors[0].message
+    assert result.report.errors[0].location.file == str(tmp_path / name)
+    assert not sandbox.POOL.running
+    [good] = read_many([_good(tmp_path, "good.xlsx")], STORE, work=report_only)
+    assert good.valid and good.provenance["authority"] == "Example Authority A"
+
+
+def test_a_bug_in_a_reader_read_alone_is_raised_not_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: Any, **options: Any) -> Any:
+        raise LookupError("a bug in rubric")
+    monkeypatch.setattr(responses, "read_workbook", broken)
+    with pytest.raises(LookupError, match="a bug in rubric"):
+        list(read_many([_good(tmp_path, "good.xlsx")], STORE))
+
+
+def test_validate_of_one_crafted_file_reports_it(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from rubric.cli import main
+
+    monkeypatch.setattr(safety, "declared_count", lambda data: 0)
+    crafted = _huge_shared_strings(tmp_path)
+    run = CliRunner().invoke(main, ["validate", "--frameworks", str(FRAMEWORKS), str(crafted)])
+    assert run.exit_code == 1, run.output
+    assert f"{crafted}: workbook-too-large: " in run.output
     assert "Traceback" not in run.output and "memory allocation" not in run.output

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from rubric.framework.load import LoadResult
 
 ENV_OFF = "RUBRIC_NO_CACHE"
-_FORMAT = "1"  # bump when what is stored changes shape
+_FORMAT = "2"  # bump when what is stored changes shape
 
 
 def cache_dir() -> Path:
@@ -92,7 +92,7 @@ def _write(entry: Path, result: LoadResult) -> None:
         handle, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=entry.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result.packed(), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(name, entry)
         finally:
             if os.path.exists(name):
@@ -111,5 +111,8 @@ def cached_load(path: str, text: str, load: Callable[[], LoadResult]) -> LoadRes
         return found
     result = load()
     if result.framework is not None:  # only loads that got as far as a model are worth it
+        # Stored with the entry: working it out needs pydantic to build a serializer, which
+        # would cost a warm start more than everything else it skips.
+        result.framework.content_hash  # noqa: B018
         _write(entry, result)
     return result

@@ -6,7 +6,6 @@ the strict schema (pydantic, which reports every field error at once), then lint
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,7 +50,32 @@ class LoadResult:
     path: str
     framework: Framework | None
     report: Report = field(default_factory=Report)
-    source: SourceMap | None = None  # where each value stood, for later reports (diff)
+    _source: SourceMap | None = field(default=None, repr=False)
+    # The source map as a pickle, unpacked on first use: a framework from the on-disk cache
+    # is mostly read to check returns, which never look at it (nor need PyYAML to rebuild it).
+    _packed_source: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def source(self) -> SourceMap | None:
+        """Where each value stood in the YAML, for later reports (diff)."""
+        if self._packed_source is not None:
+            import pickle
+
+            self._source, self._packed_source = pickle.loads(self._packed_source), None
+        return self._source
+
+    @source.setter
+    def source(self, value: SourceMap | None) -> None:
+        self._source, self._packed_source = value, None
+
+    def packed(self) -> LoadResult:
+        """A copy whose source map is pickled apart (what the on-disk cache stores)."""
+        import pickle
+
+        copy = LoadResult(self.path, self.framework, self.report)
+        if self.source is not None:
+            copy._packed_source = pickle.dumps(self.source, protocol=pickle.HIGHEST_PROTOCOL)
+        return copy
 
     @property
     def valid(self) -> bool:
@@ -114,6 +138,8 @@ def schema_problem(error: dict[str, Any], source: SourceMap,
         name = str(loc[-1])
         model = _model_at(root, loc)
         known = list(model.model_fields) if model else []
+        import difflib
+
         close = difflib.get_close_matches(name, known, n=1)
         suggestion = f"Did you mean '{close[0]}'?" if close else (
             f"Known fields here: {', '.join(known)}." if known else "Remove it.")
@@ -190,7 +216,7 @@ def load_framework(path: str | os.PathLike[str]) -> LoadResult:
     A framework loaded before from the very same text is taken from the on-disk cache
     (:mod:`rubric.framework.cache`), skipping YAML and model validation."""
     from rubric.framework.cache import cached_load
-    from rubric.framework.yamlsource import read_text_file
+    from rubric.framework.textfile import read_text_file
 
     text, problems = read_text_file(path, MAX_FRAMEWORK_BYTES)
     if text is None:

@@ -48,9 +48,10 @@ Version = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
 class StrictModel(BaseModel):
     """Strict, frozen, no unknown fields: the base of every YAML-backed model."""
 
-    # Each field's docstring becomes its description in the JSON Schema (an editor's hover help).
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True,
-                              use_attribute_docstrings=True)
+    # Each field's docstring becomes its description in the JSON Schema (an editor's hover help):
+    # rubric.framework.schema reads them when a schema is asked for. (pydantic's
+    # use_attribute_docstrings would read this file's source at import, on every start-up.)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
 
 class Level(StrictModel):

@@ -7,7 +7,6 @@ is explained in :mod:`rubric.resources`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -151,6 +150,8 @@ class FrameworkStore:
             known = f"Known versions of {framework_id}: {', '.join(versions)}."
         else:
             ids = self.ids()
+            import difflib
+
             close = difflib.get_close_matches(spec.partition("@")[0], ids, n=3, cutoff=0.5)
             known = (f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else "")
             known += (f"Known frameworks: {', '.join(ids)} (name one by id, id@version or "

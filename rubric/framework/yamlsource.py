@@ -9,8 +9,6 @@ recorded in a :class:`SourceMap` so later checks can point at the right line.
 
 from __future__ import annotations
 
-import os
-import pathlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,29 +160,6 @@ class _Builder:
             self.source.keys[(*path, key)] = Scalar(line, column, key_node.value)
             result[key] = self.build(value_node, (*path, key))
         return result
-
-
-def read_text_file(path: str | os.PathLike[str], limit: int) -> tuple[str | None, list[Problem]]:
-    """A UTF-8 text file of at most ``limit`` bytes, or the problems that stop us reading it."""
-    name = str(path)
-    where = Location(name)
-    file = pathlib.Path(path)
-    try:
-        if not file.exists():
-            return None, [problem("file-not-found", where)]
-        if not file.is_file():
-            return None, [problem("file-unreadable", where, reason="it is not a regular file")]
-        size = file.stat().st_size
-        if size > limit:
-            return None, [problem("file-too-large", where, size=size, limit=limit)]
-        data = file.read_bytes()
-    except OSError as exc:
-        return None, [problem("file-unreadable", where, reason=exc.strerror or str(exc))]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        return None, [problem("file-unreadable", where, reason=f"not UTF-8 text ({exc.reason} "
-                              f"at byte {exc.start})")]
 
 
 def parse_yaml(text: str, file: str) -> ParsedYaml:

@@ -19,9 +19,8 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from rubric.framework.model import Framework
 from rubric.framework.store import FrameworkStore
 from rubric.problems import Problem, Report
 from rubric.read.returns import (
@@ -34,7 +33,10 @@ from rubric.read.returns import (
 )
 from rubric.read.sandbox import DEFAULT_LIMITS, WorkerLimits, run_guarded
 from rubric.response import ReadResult
-from rubric.scoring import Scores
+
+if TYPE_CHECKING:  # validation needs neither scoring nor the model's names
+    from rubric.framework.model import Framework
+    from rubric.scoring import Scores
 
 T = TypeVar("T")
 

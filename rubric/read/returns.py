@@ -337,7 +337,7 @@ class _Reader:
             if sheet.marks and "notes" in columns and self.mark(sheet, r, columns["notes"],
                                                                 cell("notes")):
                 notes = ""
-            self.measures[measure_id] = MeasureValue(
+            self.measures[measure_id] = MeasureValue.model_construct(  # values made here
                 id=measure_id, baseline=values["baseline"], current=values["current"],
                 notes=notes,
                 cell=layout.cell_ref(sheet.name,

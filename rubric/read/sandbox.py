@@ -7,7 +7,9 @@ processor time are limited (``RLIMIT_AS`` / ``RLIMIT_CPU``, set when each worker
 renewed per task): a worker that dies costs only the file it was reading a coded problem
 (``workbook-too-large`` or ``workbook-unreadable``), the pool is started again, and the batch
 (or the service's other requests) goes on. Workers stay warm between calls, so the cost per
-return is a round trip through a pipe, not a process start.
+return is a round trip through a pipe, not a process start. A single file with no pool running
+(``rubric validate one.xlsx``) is read in one forked process with the same limits instead:
+starting a pool, its threads and its queues would cost more than the read itself.
 
 When a worker dies, every file it (or its siblings) had in hand is read again, one at a time, in
 a fresh limited process: the files that were only unlucky get their real results, and the one
@@ -17,18 +19,18 @@ that kills its reader again is the one reported.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rubric.problems import Location, problem
+
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool (or spawn) is needed
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 WORKER_MEMORY = 1024**3  # address space a worker may add to what it has when it starts
 WORKER_CPU_SECONDS = 30  # processor time per file (a return takes milliseconds)
@@ -136,7 +138,12 @@ def _run_alone(connection: Any, task: Task, path: str, limits: WorkerLimits) -> 
 # --- in the parent -----------------------------------------------------------------------------
 
 def _context() -> Any:
-    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if _FORK else "spawn")
+
+
+_FORK = os.name == "posix" and hasattr(os, "fork")
 
 
 def crash_problem(path: str, exitcode: int | None, limits: WorkerLimits) -> Any:
@@ -155,6 +162,8 @@ def crash_problem(path: str, exitcode: int | None, limits: WorkerLimits) -> Any:
 
 def run_alone(task: Task, path: str, limits: WorkerLimits = DEFAULT_LIMITS) -> tuple[bool, Any]:
     """Run ``task(path)`` in a fresh limited process: (True, output) or (False, exit code)."""
+    if _FORK:
+        return _fork_alone(task, path, limits)
     context = _context()
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_run_alone, args=(send, task, path, limits), daemon=True)
@@ -174,6 +183,51 @@ def run_alone(task: Task, path: str, limits: WorkerLimits = DEFAULT_LIMITS) -> t
     return True, output
 
 
+def _fork_alone(task: Task, path: str, limits: WorkerLimits) -> tuple[bool, Any]:
+    """:func:`run_alone` by a bare fork: the child inherits every module this process has
+    imported and writes its pickled answer down a pipe; multiprocessing is not needed."""
+    import pickle
+
+    receive, send = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: whatever happens, it leaves by os._exit (no cleanup of ours)
+        code = 1
+        try:
+            os.close(receive)
+            _init(limits)
+            try:
+                message: tuple[bool, Any] = (True, task(path))
+            except BaseException as exc:  # a bug, not bad input: the parent re-raises it
+                message = (False, exc)
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(send, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(send)
+    reaped = False
+    try:
+        with os.fdopen(receive, "rb") as incoming:
+            data = incoming.read()
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+    finally:
+        if not reaped:  # interrupted (Ctrl-C): the child is of no more use
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    exitcode = os.waitstatus_to_exitcode(status)
+    try:
+        ok, output = pickle.loads(data) if exitcode == 0 else (None, None)
+    except Exception:  # cut short: the child died while writing
+        ok = None
+    if ok is None:
+        return False, exitcode if exitcode != 0 else 1
+    if not ok:
+        raise output
+    return True, output
+
+
 class WarmPool:
     """Limited worker processes kept between calls; started again after one dies."""
 
@@ -183,11 +237,23 @@ class WarmPool:
         self._size = 0
         self._limits = DEFAULT_LIMITS
         self.restarts = 0  # how often a dead worker made the pool start again
+        self._exit_hook = False
+
+    @property
+    def running(self) -> bool:
+        return self._executor is not None
 
     def executor(self, workers: int, limits: WorkerLimits) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         with self._lock:
             if self._executor is None or workers > self._size or limits != self._limits:
                 self._shutdown()
+                if not self._exit_hook:  # let go of the pool while Python can still run it
+                    import atexit
+
+                    atexit.register(self.shutdown)
+                    self._exit_hook = True
                 self._executor = ProcessPoolExecutor(workers, mp_context=_context(),
                                                      initializer=_init, initargs=(limits,))
                 self._size, self._limits = workers, limits
@@ -223,8 +289,14 @@ def run_guarded(task: Task, paths: Sequence[str], *, workers: int = 1, chunk: in
     """``task(path)`` for every path, in warm limited workers, yielded in input order.
 
     A file whose worker dies yields ``crashed(path, problem)`` instead; the other files are
-    read as if nothing had happened.
+    read as if nothing had happened. One file with no pool running gets a process of its own.
     """
+    if len(paths) == 1 and not POOL.running:
+        ok, output = run_alone(task, paths[0], limits)
+        yield output if ok else crashed(paths[0], crash_problem(paths[0], output, limits))
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = [list(paths[i:i + chunk]) for i in range(0, len(paths), max(1, chunk))]
     window = max(2, workers * 2)
     pending: deque[tuple[list[str], Future[list[Any]] | None]] = deque()

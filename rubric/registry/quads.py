@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from rubric.framework.load import schema_problem
 from rubric.framework.model import Seq, StrictModel, Text
-from rubric.framework.yamlsource import parse_yaml, read_text_file
+from rubric.framework.textfile import read_text_file
+from rubric.framework.yamlsource import parse_yaml
 from rubric.problems import Location, Report, problem
 from rubric.registry.authorities import Authority, find, suggest
 
