@@ -170,3 +170,20 @@ def test_validate_of_one_crafted_file_reports_it(tmp_path: Path,
     assert run.exit_code == 1, run.output
     assert f"{crafted}: workbook-too-large: " in run.output
     assert "Traceback" not in run.output and "memory allocation" not in run.output
+
+
+def test_a_long_running_service_reads_single_files_in_its_warm_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web service starts its pool once: each upload then costs a round trip to a warm
+    worker, not a process of its own."""
+    def no_process_per_file(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a single file was given a process of its own")
+    sandbox.keep_workers_warm(1)
+    try:
+        monkeypatch.setattr(sandbox, "run_alone", no_process_per_file)
+        for name in ("one.xlsx", "two.xlsx"):
+            [result] = read_many([_good(tmp_path, name)], STORE, work=report_only)
+            assert result.valid and result.provenance["authority"] == "Example Authority A"
+        assert sandbox.POOL.running
+    finally:
+        sandbox.shutdown_workers()

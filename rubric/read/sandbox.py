@@ -278,6 +278,12 @@ class WarmPool:
 POOL = WarmPool()
 
 
+def keep_workers_warm(workers: int, limits: WorkerLimits = DEFAULT_LIMITS) -> None:
+    """Start the warm pool now, for a long-running process (the web service): its single
+    files then go to warm workers rather than a process each."""
+    POOL.executor(workers, limits)
+
+
 def shutdown_workers() -> None:
     """Stop the warm workers (they are started again when next needed)."""
     POOL.shutdown()

@@ -21,6 +21,10 @@ def make_server(config: ServiceConfig, host: str, port: int, *, threads: int = 8
     """A waitress server (not yet running); ``.run()`` serves until interrupted."""
     from waitress import create_server
 
+    from rubric.read.batch import default_jobs
+    from rubric.read.sandbox import keep_workers_warm
+
+    keep_workers_warm(default_jobs())  # before waitress's threads: uploads read by warm workers
     options = {"host": host, "port": port, "threads": threads,
                "max_request_body_size": config.max_upload_bytes + FORM_OVERHEAD,
                "channel_timeout": 60, "ident": "rubric"}
