@@ -228,6 +228,19 @@ class History:
 
     transaction = _write  # for the other stores kept in this database (meeting records)
 
+    @contextmanager
+    def synchronous(self, level: Literal["NORMAL", "FULL"]) -> Iterator[None]:
+        """SQLite's ``synchronous`` at ``level`` for a while, then as it was. Under WAL,
+        ``NORMAL`` waits for the disk at checkpoints, not at every commit: a killed process
+        still loses nothing committed, and the file is never damaged; a power cut may lose
+        the last commits (an ingest run again records them)."""
+        before = self.connection.execute("PRAGMA synchronous").fetchone()[0]
+        self.connection.execute(f"PRAGMA synchronous = {level}")
+        try:
+            yield
+        finally:
+            self.connection.execute(f"PRAGMA synchronous = {int(before)}")
+
     # --- writing -----------------------------------------------------------------------------
 
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,

@@ -117,7 +117,7 @@ def _read_and_record(files: list[Path], digests: list[str], history: History,
     frameworks: dict[tuple[str, str], Any] = {}
     pending: list[tuple[int, tuple[ReturnRows, str, str]]] = []
     outputs = read_many(files, store, jobs=jobs, work=rows_for_history)
-    for at, (result, rows) in enumerate(_ahead(outputs, max(2, batch))):
+    for at, (result, rows) in enumerate(_ahead(outputs, max(2, 2 * batch))):
         path = files[at]
         if not result.valid or result.response is None or rows is None:
             run.report.extend(result.report.errors)
@@ -178,9 +178,11 @@ def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStor
         else:
             to_read.append(index)
     if to_read:
-        read = _read_and_record([files[i] for i in to_read], [digests[i] for i in to_read],
-                                history, store, expected, run, jobs=jobs, batch=batch)
-        for at, outcome in read:
-            slots[to_read[at]] = outcome
+        with history.synchronous("NORMAL"):
+            read = _read_and_record([files[i] for i in to_read],
+                                    [digests[i] for i in to_read], history, store, expected,
+                                    run, jobs=jobs, batch=batch)
+            for at, outcome in read:
+                slots[to_read[at]] = outcome
     run.outcomes = [outcome for outcome in slots if outcome is not None]
     return run
