@@ -57,13 +57,29 @@ def __getattr__(name: str) -> Any:
 
 
 def _hashes(files: list[Path]) -> list[str]:
-    """Every file's hash (threads: hashing large buffers releases the GIL)."""
-    if len(files) < 8:
+    """Every file's hash: a share of the files per thread (hashing and reading release the
+    GIL), not a task per file (thousands of futures cost more than they save)."""
+    threads = max(1, min(4, os.cpu_count() or 1, len(files) // 8))
+    if threads == 1:
         return [file_hash(path) for path in files]
-    from concurrent.futures import ThreadPoolExecutor
+    found: list[str] = [""] * len(files)
+    failed: list[BaseException] = []
 
-    with ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 1))) as pool:
-        return list(pool.map(file_hash, files))
+    def share(start: int) -> None:
+        try:
+            for index in range(start, len(files), threads):
+                found[index] = file_hash(files[index])
+        except BaseException as exc:  # re-raised below, as hashing in this thread would
+            failed.append(exc)
+
+    workers = [threading.Thread(target=share, args=(n,), daemon=True) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return found
 
 
 def _ahead(items: Iterator[T], size: int) -> Iterator[T]:
