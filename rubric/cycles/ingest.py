@@ -24,6 +24,7 @@ from rubric.problems import Location, Report, problem
 if TYPE_CHECKING:
     from rubric.cycles.rows import ReturnRows
     from rubric.framework.store import FrameworkStore
+    from rubric.response import ReadResult
 
 T = TypeVar("T")
 
@@ -126,14 +127,25 @@ def _read_and_record(files: list[Path], digests: list[str], history: History,
                      jobs: int | None, batch: int) -> Iterator[tuple[int, IngestOutcome]]:
     """Read ``files`` in the guarded workers, check each and record the valid ones in
     batches; yield (position, outcome) for each recorded; refusals go into ``run``."""
-    from rubric.cycles.measures import check_against_published
     from rubric.cycles.rows import rows_for_history
 
     read_many = sys.modules[__name__].read_many  # (as a test may replace it)
+    outputs = _ahead(read_many(files, store, jobs=jobs, work=rows_for_history),
+                     max(2, 2 * batch))
+    with contextlib.closing(outputs):  # (a refusal to write stops the reading at once)
+        yield from _check_and_record(files, digests, outputs, history, store, expected, run,
+                                     batch)
+
+
+def _check_and_record(files: list[Path], digests: list[str],
+                      outputs: Iterator[tuple[ReadResult, ReturnRows | None]],
+                      history: History, store: FrameworkStore, expected: str | None,
+                      run: IngestRun, batch: int) -> Iterator[tuple[int, IngestOutcome]]:
+    from rubric.cycles.measures import check_against_published
+
     frameworks: dict[tuple[str, str], Any] = {}
     pending: list[tuple[int, tuple[ReturnRows, str, str]]] = []
-    outputs = read_many(files, store, jobs=jobs, work=rows_for_history)
-    for at, (result, rows) in enumerate(_ahead(outputs, max(2, 2 * batch))):
+    for at, (result, rows) in enumerate(outputs):
         path = files[at]
         if not result.valid or result.response is None or rows is None:
             run.report.extend(result.report.errors)
