@@ -225,11 +225,16 @@ def _truncated(tmp: Path) -> Path:
     return path
 
 
+def _page_size(data: bytes) -> int:
+    size = int.from_bytes(data[16:18], "big")  # from the file's header; 1 stands for 65536
+    return 65536 if size == 1 else size
+
+
 def _garbled(tmp: Path) -> Path:
     path = _good_history(tmp)
     data = bytearray(path.read_bytes())
-    page = 4096
-    data[page: page * 2] = bytes(range(256)) * (page // 256)  # a b-tree page overwritten
+    page = _page_size(data)
+    data[page: page * 2] = bytes(range(256)) * (page // 256)  # the second page overwritten
     path.write_bytes(bytes(data))
     return path
 
@@ -289,6 +294,31 @@ def test_a_file_that_is_not_a_usable_history_is_refused_untouched(tmp_path: Path
         assert f": {code}: " in run.output and "Traceback" not in run.output, run.output
     after = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.is_file())
     assert after == before  # nothing written, nothing "repaired", no journal left behind
+
+
+def test_ingest_checks_the_whole_history_before_writing_not_to_find_files_recorded(
+        tmp_path: Path) -> None:
+    path = _good_history(tmp_path)  # FIRST[0] recorded
+    connection = sqlite3.connect(path)
+    root = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'answers'").fetchone()[0]
+    connection.close()
+    data = bytearray(path.read_bytes())
+    page = _page_size(data)
+    data[(root - 1) * page: root * page] = bytes(range(256)) * (page // 256)  # the answers
+    path.write_bytes(bytes(data))
+    before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.is_file())
+    runner = CliRunner()
+    frameworks = ["--frameworks", str(FRAMEWORKS), "--db", str(path)]
+    again = runner.invoke(main, ["ingest", str(FIRST[0]), *frameworks])
+    assert again.exit_code == 0 and ": unchanged as #1," in again.output, again.output
+    new = runner.invoke(main, ["ingest", str(FIRST[1]), *frameworks])
+    assert new.exit_code == 1 and ": history-corrupt: " in new.output, new.output
+    for reading in (["trend", "--authority", "Example Authority A", *frameworks],):
+        run = runner.invoke(main, reading)
+        assert run.exit_code == 1 and ": history-corrupt: " in run.output, run.output
+    after = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.is_file())
+    assert after == before  # nothing written into the damaged history
 
 
 def test_a_missing_history_is_a_coded_problem_when_it_must_exist(tmp_path: Path) -> None:

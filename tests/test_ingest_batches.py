@@ -5,6 +5,7 @@ leaves no half-recorded return (running it again records the rest)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,50 @@ def test_files_already_recorded_are_not_read_again(tmp_path, monkeypatch):
         assert other.report.codes() == ["ingest-cycle-mismatch"]
     finally:
         history.close()
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, in order, with the type of each value; when a row was
+    recorded left out."""
+    connection = sqlite3.connect(db)
+    try:
+        tables = [row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        found = {}
+        for table in tables:
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            chosen = ", ".join("NULL" if c == "ingested_at" else c for c in columns)
+            found[table] = [tuple((type(v).__name__, v) for v in row) for row in
+                            connection.execute(f"SELECT rowid, {chosen} FROM {table} "
+                                               "ORDER BY rowid")]
+        return found
+    finally:
+        connection.close()
+
+
+def test_a_batched_ingest_stores_what_recording_each_return_through_the_api_stores(tmp_path):
+    from rubric.read.returns import read_return
+    from rubric.scoring import score_response
+
+    files = [*_returns(tmp_path, 3), *EXAMPLES]
+    later = tmp_path / "later.xlsx"  # another return of r0's authority: it supersedes r0
+    shutil.copy(EXAMPLES[1], later)
+    edit_workbook(later, lambda book: book[layout.PROVENANCE_SHEET].__setitem__("B7", "X00"))
+    files.append(later)
+    batched, single = tmp_path / "batched.sqlite", tmp_path / "single.sqlite"
+    history = open_history(batched)
+    try:
+        run = ingest_returns(files, history, STORE, batch=2)
+    finally:
+        history.close()
+    assert "superseded" in [o.outcome for o in run.outcomes] and not run.refused
+    history = open_history(single)
+    try:
+        for path in files:
+            result = read_return(path, STORE)
+            cycle = result.response.cycle
+            history.ingest(result, score_response(result.response, result.framework), cycle)
+    finally:
+        history.close()
+    assert _tables(batched) == _tables(single)
+    assert len(_tables(batched)["answers"]) == len(files) * THEMES

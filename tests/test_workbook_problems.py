@@ -262,8 +262,9 @@ def test_a_far_cell_is_found_whatever_whitespace_precedes_its_reference(tmp_path
 # --- the hot path and the model path agree -----------------------------------------------------
 
 def _hot_path_agrees(path: Path, store: FrameworkStore) -> None:
-    """What the workers do for validate and score (plain rows, no answer models) gives the
-    report, provenance, response, scores and printed output the model path gives."""
+    """What the workers do for validate, score and ingest (plain rows, no answer models) gives
+    the report, provenance, response, scores, printed output and history rows the model path
+    gives."""
     from rubric.read.batch import report_only, scores_of
     from rubric.read.rendered import RenderScores
     from rubric.read.returns import ANSWER_FIELDS, read_return_plain
@@ -286,6 +287,17 @@ def _hot_path_agrees(path: Path, store: FrameworkStore) -> None:
     for form in ("text", "explain", "json", "json-explain"):
         render = RenderScores(form)  # type: ignore[arg-type]
         assert render(hot, answers) == render(model)
+    # what ingest's workers send back: the rows the history writes, from the plain answers
+    from rubric.cycles.rows import rows_for_history, rows_of
+    from rubric.read.returns import read_return_plain_measures
+
+    light, rows = rows_for_history(*read_return_plain_measures(path, store))
+    assert [str(p) for p in light.report] == [str(p) for p in model.report]
+    assert (rows is not None) == model.valid
+    if rows is not None:
+        assert model.response is not None and light.response is not None
+        assert rows == rows_of(model.response, score_response(model.response, model.framework))
+        assert light.response.measures == model.response.measures
 
 
 @pytest.mark.parametrize("code", sorted(FIXTURES))

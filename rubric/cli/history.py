@@ -36,7 +36,7 @@ def ingest(paths: tuple[Path, ...], cycle: str | None, db_path: Path | None,
 
     found = require_returns(paths)
     target = history_path(db_path)
-    history = open_history(target)
+    history = open_history(target, check="before-writing")
     try:
         run = ingest_returns(found.files, history, FrameworkStore.lookup(frameworks_dir), cycle)
     finally:

@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rubric.problems import Location, Problem, Refused, display_path, problem
-from rubric.response import ActionUpdate, MeasureValue, ReadResult, Response, ThemeAnswer
-from rubric.scoring import Scores
+from rubric.problems import Location, Problem, Refused, problem
+
+if TYPE_CHECKING:  # (imported where used: ``ingest`` of files already recorded needs none)
+    from rubric.cycles.rows import ReturnRows
+    from rubric.response import ActionUpdate, ReadResult, Response
+    from rubric.scoring import Scores
 
 ENV_VAR = "RUBRIC_DB"
 DEFAULT_PATH = Path("rubric-history.sqlite")
@@ -182,26 +185,34 @@ def default_db_path() -> Path:
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()
+    with open(path, "rb") as handle:  # (read into one buffer, hashed without the GIL)
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class History:
     """The history database; open it with :func:`open_history`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, *,
+                 checked: bool = True) -> None:
         self.connection = connection
         self.path = path
+        self._checked = checked  # whether every page was checked (else: before writing)
 
     def close(self) -> None:
         self.connection.close()
 
+    def _check_whole(self) -> None:
+        """Check every page, if opening did not (see :func:`open_history`): nothing is ever
+        written into a damaged history."""
+        if self._checked:
+            return
+        _check_pages(self.connection, self.path, "PRAGMA quick_check")
+        self._checked = True
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
         """An immediate transaction: one writer at a time, all or nothing."""
+        self._check_whole()
         cursor = self.connection.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -214,17 +225,34 @@ class History:
 
     transaction = _write  # for the other stores kept in this database (meeting records)
 
+    @contextmanager
+    def synchronous(self, level: Literal["NORMAL", "FULL"]) -> Iterator[None]:
+        """SQLite's ``synchronous`` at ``level`` for a while, then as it was. Under WAL,
+        ``NORMAL`` waits for the disk at checkpoints, not at every commit: a killed process
+        still loses nothing committed, and the file is never damaged; a power cut may lose
+        the last commits (an ingest run again records them)."""
+        before = self.connection.execute("PRAGMA synchronous").fetchone()[0]
+        self.connection.execute(f"PRAGMA synchronous = {level}")
+        try:
+            yield
+        finally:
+            self.connection.execute(f"PRAGMA synchronous = {int(before)}")
+
     # --- writing -----------------------------------------------------------------------------
 
     def ingest(self, result: ReadResult, scores: Scores, cycle: str, *,
                digest: str | None = None) -> IngestOutcome:
         """Record one valid return for ``cycle``; idempotent per file and cycle."""
-        with self._write() as cursor:
-            return self._record(cursor, result, scores, cycle, digest)
+        from rubric.cycles.rows import rows_of
 
-    def ingest_many(self, items: list[tuple[ReadResult, Scores, str, str | None]]
-                    ) -> list[IngestOutcome]:
-        """Record several valid returns (result, scores, cycle, file hash) in one transaction:
+        response = result.response
+        assert response is not None and result.valid
+        rows = rows_of(response, scores, path=result.path)
+        with self._write() as cursor:
+            return self._record(cursor, rows, cycle, digest or file_hash(result.path))
+
+    def ingest_many(self, items: list[tuple[ReturnRows, str, str]]) -> list[IngestOutcome]:
+        """Record several valid returns (their rows, cycle, file hash) in one transaction:
         all of them or, if the process dies on the way, none."""
         with self._write() as cursor:
             return [self._record(cursor, *item) for item in items]
@@ -241,17 +269,13 @@ class History:
                 found.setdefault(digest, []).append((return_id, authority, cycle))
         return found
 
-    def _record(self, cursor: sqlite3.Cursor, result: ReadResult, scores: Scores, cycle: str,
-                digest: str | None) -> IngestOutcome:
-        response = result.response
-        assert response is not None and result.valid
-        digest = digest or file_hash(result.path)
-        code = response.authority_code or response.authority
+    def _record(self, cursor: sqlite3.Cursor, rows: ReturnRows, cycle: str,
+                digest: str) -> IngestOutcome:
         found = cursor.execute("SELECT id FROM returns WHERE file_hash = ? AND cycle = ?",
                                (digest, cycle)).fetchone()
         if found:
-            return IngestOutcome(result.path, "unchanged", found[0], response.authority,
-                                 cycle)
+            return IngestOutcome(rows.path, "unchanged", found[0], rows.authority, cycle)
+        code = rows.authority_code
         previous = cursor.execute(
             "SELECT id FROM returns WHERE authority_code = ? AND cycle = ? AND "
             "superseded_by IS NULL", (code, cycle)).fetchone()
@@ -259,39 +283,29 @@ class History:
             "INSERT INTO returns (authority_code, authority, cycle, framework_id, "
             "framework_version, framework_hash, file_hash, path, ingested_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (code, response.authority, cycle, response.framework_id,
-             response.framework_version, response.framework_hash, digest,
-             display_path(result.path),  # SQLite text is UTF-8: as shown, not as bytes
+            (code, rows.authority, cycle, rows.framework_id, rows.framework_version,
+             rows.framework_hash, digest, rows.shown_path,
              dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         new_id = cursor.lastrowid
         assert new_id is not None
         cursor.executemany(
             "INSERT INTO answers (return_id, theme_id, level, special, evidence, strengths, "
             "next_steps, progress, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(new_id, a.id, a.level, a.special, a.evidence, a.strengths, a.next_steps,
-              a.progress, kind) for kind, answers in (("theme", response.themes),
-                                                      ("indicator", response.judgements))
-             for a in answers.values()])
-        cursor.executemany(
-            "INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
-            [(new_id, m.id, m.baseline, m.current, m.notes)
-             for m in response.measures.values()])
-        rows = [(new_id, "overall", "overall", scores.overall.value, scores.overall.answered,
-                 scores.overall.total)]
-        rows += [(new_id, "category", s.id, s.value, s.answered, s.total)
-                 for s in scores.categories]
-        rows += [(new_id, "indicator", s.id, s.value, s.answered, s.total)
-                 for s in scores.indicators]
-        cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
-        cursor.executemany(  # follow-up returns: the status reported on each agreed action
-            "INSERT INTO action_updates (return_id, action_id, status, progress) "
-            "VALUES (?, ?, ?, ?)",
-            [(new_id, a.id, a.status, a.progress) for a in response.actions.values()])
+            [(new_id, *row) for row in rows.answers])
+        if rows.measures:
+            cursor.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?)",
+                               [(new_id, *row) for row in rows.measures])
+        cursor.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?)",
+                           [(new_id, *row) for row in rows.scores])
+        if rows.actions:  # follow-up returns: the status reported on each agreed action
+            cursor.executemany(
+                "INSERT INTO action_updates (return_id, action_id, status, progress) "
+                "VALUES (?, ?, ?, ?)", [(new_id, *row) for row in rows.actions])
         if previous:
             cursor.execute("UPDATE returns SET superseded_by = ? WHERE id = ?",
                            (new_id, previous[0]))
-        return IngestOutcome(result.path, "superseded" if previous else "ingested", new_id,
-                             response.authority, cycle, previous[0] if previous else None)
+        return IngestOutcome(rows.path, "superseded" if previous else "ingested", new_id,
+                             rows.authority, cycle, previous[0] if previous else None)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -333,6 +347,8 @@ class History:
 
     def response(self, stored: StoredReturn) -> Response:
         """The stored return as a :class:`Response`, as it was ingested."""
+        from rubric.response import MeasureValue, Response, ThemeAnswer
+
         answers: dict[str, dict[str, ThemeAnswer]] = {"theme": {}, "indicator": {}}
         for row in self.connection.execute(
                 "SELECT theme_id, level, special, evidence, strengths, next_steps, progress, "
@@ -356,6 +372,8 @@ class History:
     def action_updates(self, return_id: int) -> dict[str, ActionUpdate]:
         """Action id -> the status and progress note a follow-up return reported (only
         those two are kept: the action itself is in the meeting record it came from)."""
+        from rubric.response import ActionUpdate
+
         return {row[0]: ActionUpdate(id=row[0], status=row[1], progress=row[2])
                 for row in self.connection.execute(
                     "SELECT action_id, status, progress FROM action_updates "
@@ -394,11 +412,27 @@ def _looks_like(head: bytes) -> str:
     return "it is a text file"
 
 
-def check_history_file(path: Path) -> None:
+def _check_pages(connection: sqlite3.Connection, path: Path, check: str) -> None:
+    """Run SQLite's structural ``check``; a damaged file is a :class:`HistoryError`."""
+    where = Location(str(path))
+    try:
+        verdict = connection.execute(check).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(problem("history-corrupt", where, path=path, reason=str(exc))) \
+            from exc
+    if verdict != [("ok",)]:
+        raise HistoryError(problem("history-corrupt", where, path=path,
+                                   reason="; ".join(str(r[0]) for r in verdict[:3])))
+
+
+def check_history_file(path: Path, *, whole: bool = True) -> None:
     """Refuse a file that is not a usable rubric history, reading it only (never writing).
 
     Raises :class:`HistoryError`; returns quietly for a rubric history this version can use
-    (or a file that does not exist yet, which :func:`open_history` creates).
+    (or a file that does not exist yet, which :func:`open_history` creates). Every page is
+    checked unless ``whole`` is false: then only the table of returns and its indexes (what
+    says which files are recorded), unless the schema needs bringing up to date (a write).
+    The whole check reads the whole file: about a second per gigabyte.
     """
     where = Location(str(path))
     try:
@@ -441,10 +475,9 @@ def check_history_file(path: Path) -> None:
         if (version == 0 and tables) or (version > 0 and not tables >= _OUR_TABLES):
             raise HistoryError(problem("history-not-a-database", where, path=path,
                                        found="it is a database of another program"))
-        verdict = connection.execute("PRAGMA quick_check").fetchall()
-        if verdict != [("ok",)]:
-            raise HistoryError(problem("history-corrupt", where, path=path,
-                                       reason="; ".join(str(r[0]) for r in verdict[:3])))
+        every_page = whole or version < len(MIGRATIONS)
+        _check_pages(connection, path,
+                     "PRAGMA quick_check" if every_page else "PRAGMA quick_check(returns)")
     except sqlite3.DatabaseError as exc:
         raise HistoryError(problem("history-corrupt", where, path=path, reason=str(exc))) \
             from exc
@@ -452,17 +485,21 @@ def check_history_file(path: Path) -> None:
         connection.close()
 
 
-def open_history(path: str | os.PathLike[str] | None = None, *,
-                 create: bool = True) -> History:
+def open_history(path: str | os.PathLike[str] | None = None, *, create: bool = True,
+                 check: Literal["on-open", "before-writing"] = "on-open") -> History:
     """Open (creating on first use, unless ``create`` is false) the history at ``path``,
     bringing its schema up to date.
 
     A file that is not a rubric history, is damaged, or comes from a newer rubric is refused
     with :class:`HistoryError` (its ``problem`` is catalogued) and left exactly as it was:
     nothing is written to it, and a damaged database is never "repaired" by replacing it.
+    Every page is checked on opening; with ``check="before-writing"``, opening checks the
+    table of returns and the rest is checked before the first write (``ingest``: a run that
+    finds every file already recorded does not read a history of gigabytes through).
     """
     target = Path(path) if path is not None else default_db_path()
-    check_history_file(target)
+    whole = check == "on-open"
+    check_history_file(target, whole=whole)
     if not target.exists() or target.stat().st_size == 0:
         if not create:
             raise HistoryError(problem("history-missing", Location(str(target)), path=target))
@@ -478,7 +515,14 @@ def open_history(path: str | os.PathLike[str] | None = None, *,
     except sqlite3.DatabaseError as exc:
         raise HistoryError(problem("history-corrupt", Location(str(target)), path=target,
                                    reason=str(exc))) from exc
-    return History(connection, target)
+    return History(connection, target, checked=whole)
+
+
+# A return is hundreds of kilobytes of text in rows of one or two kilobytes: on SQLite's
+# default 4 KiB pages a page holds two rows and recording a return costs many page writes,
+# twice over under WAL. 64 KiB pages take about 40% less time to write and less room; histories
+# made before keep their page size (changing it means rewriting the whole file).
+PAGE_SIZE = 65536
 
 
 def _create_whole(target: Path) -> None:
@@ -491,6 +535,7 @@ def _create_whole(target: Path) -> None:
     try:
         connection = sqlite3.connect(temporary, isolation_level=None)
         try:
+            connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before the first table
             connection.execute("PRAGMA journal_mode = WAL")
             _migrate_schema(connection)
         finally:
@@ -518,7 +563,8 @@ def _migrate_schema(connection: sqlite3.Connection) -> None:
             for statement in step.split(";"):
                 if statement.strip():
                     connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        if version < len(MIGRATIONS):  # (set only then: opening a current history writes nothing)
+            connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

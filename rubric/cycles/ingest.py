@@ -7,19 +7,26 @@ the real 2026-27 return, so it is refused instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import queue
+import sys
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rubric.cycles.cycle import check_cycle, is_cycle
 from rubric.cycles.history import History, IngestOutcome, file_hash
-from rubric.cycles.measures import check_against_published
-from rubric.framework.store import FrameworkStore
 from rubric.problems import Location, Report, problem
-from rubric.read.batch import read_many
-from rubric.response import ReadResult
-from rubric.scoring import Scores, score_response
+
+if TYPE_CHECKING:
+    from rubric.cycles.rows import ReturnRows
+    from rubric.framework.store import FrameworkStore
+    from rubric.response import ReadResult
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -40,23 +47,137 @@ class IngestRun:
 BATCH = 64  # returns recorded per transaction: one commit per file costs more than reading it
 
 
-def _read_and_score(result: ReadResult) -> tuple[ReadResult, Scores | None]:
-    """In the worker: the whole result (the history keeps every answer) and its scores."""
-    scores = (score_response(result.response, result.framework)
-              if result.valid and result.response is not None and result.framework is not None
-              else None)
-    result.framework = None  # not needed to record it: cheaper not to send it back
-    return result, scores
+def __getattr__(name: str) -> Any:
+    """``read_many``, imported when first needed: a run that finds every file recorded
+    already never loads the reader."""
+    if name == "read_many":
+        from rubric.read.batch import read_many
+
+        return read_many
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _hashes(files: list[Path]) -> list[str]:
-    """Every file's hash (threads: hashing large buffers releases the GIL)."""
-    if len(files) < 8:
+    """Every file's hash: a share of the files per thread (hashing and reading release the
+    GIL), not a task per file (thousands of futures cost more than they save)."""
+    threads = max(1, min(4, os.cpu_count() or 1, len(files) // 8))
+    if threads == 1:
         return [file_hash(path) for path in files]
-    from concurrent.futures import ThreadPoolExecutor
+    found: list[str] = [""] * len(files)
+    failed: list[BaseException] = []
 
-    with ThreadPoolExecutor(max(2, min(4, os.cpu_count() or 1))) as pool:
-        return list(pool.map(file_hash, files))
+    def share(start: int) -> None:
+        try:
+            for index in range(start, len(files), threads):
+                found[index] = file_hash(files[index])
+        except BaseException as exc:  # re-raised below, as hashing in this thread would
+            failed.append(exc)
+
+    workers = [threading.Thread(target=share, args=(n,), daemon=True) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return found
+
+
+def _ahead(items: Iterator[T], size: int) -> Iterator[T]:
+    """``items``, drawn up to ``size`` ahead by a thread: the workers go on reading while this
+    thread records (SQLite releases the GIL while it writes)."""
+    done = object()
+    hand: queue.Queue[Any] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    break
+                hand.put((True, item))
+            hand.put((True, done))
+        except BaseException as exc:  # re-raised in the caller's thread
+            hand.put((False, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=pump, name="rubric-ingest-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = hand.get()
+            if not ok:
+                raise item
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the pump see the stop (it may wait on a full hand)
+            with contextlib.suppress(queue.Empty):
+                hand.get(timeout=0.1)
+        thread.join()
+
+
+def _read_and_record(files: list[Path], digests: list[str], history: History,
+                     store: FrameworkStore, expected: str | None, run: IngestRun, *,
+                     jobs: int | None, batch: int) -> Iterator[tuple[int, IngestOutcome]]:
+    """Read ``files`` in the guarded workers, check each and record the valid ones in
+    batches; yield (position, outcome) for each recorded; refusals go into ``run``."""
+    from rubric.cycles.rows import rows_for_history
+
+    read_many = sys.modules[__name__].read_many  # (as a test may replace it)
+    outputs = _ahead(read_many(files, store, jobs=jobs, work=rows_for_history),
+                     max(2, 2 * batch))
+    with contextlib.closing(outputs):  # (a refusal to write stops the reading at once)
+        yield from _check_and_record(files, digests, outputs, history, store, expected, run,
+                                     batch)
+
+
+def _check_and_record(files: list[Path], digests: list[str],
+                      outputs: Iterator[tuple[ReadResult, ReturnRows | None]],
+                      history: History, store: FrameworkStore, expected: str | None,
+                      run: IngestRun, batch: int) -> Iterator[tuple[int, IngestOutcome]]:
+    from rubric.cycles.measures import check_against_published
+
+    frameworks: dict[tuple[str, str], Any] = {}
+    pending: list[tuple[int, tuple[ReturnRows, str, str]]] = []
+    for at, (result, rows) in enumerate(outputs):
+        path = files[at]
+        if not result.valid or result.response is None or rows is None:
+            run.report.extend(result.report.errors)
+            run.refused.append(str(path))
+            continue
+        found = result.response.cycle
+        where = Location(str(path), sheet="_rubric")
+        if expected is not None and found and found != expected:
+            run.report.add(problem("ingest-cycle-mismatch", where, found=found,
+                                   expected=expected))
+            run.refused.append(str(path))
+            continue
+        own = found if is_cycle(found) else expected
+        if own is None:
+            run.report.add(problem("ingest-cycle-unknown", where))
+            run.refused.append(str(path))
+            continue
+        if result.response.measures:  # checked against the published figures
+            key = (result.response.framework_id, result.response.framework_version)
+            if key not in frameworks:
+                loaded = store.get(*key)
+                frameworks[key] = loaded.framework if loaded else None
+            result.framework = frameworks[key]
+            run.report.extend(check_against_published(result, history))
+        pending.append((at, (rows, own, digests[at])))
+        if len(pending) >= batch:
+            yield from zip([i for i, _ in pending],
+                           history.ingest_many([item for _, item in pending]), strict=True)
+            pending.clear()
+    if pending:
+        yield from zip([i for i, _ in pending],
+                       history.ingest_many([item for _, item in pending]), strict=True)
 
 
 def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStore,
@@ -84,41 +205,12 @@ def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStor
             slots[index] = IngestOutcome(str(path), "unchanged", return_id, authority, own)
         else:
             to_read.append(index)
-    pending: list[tuple[int, tuple[ReadResult, Scores, str, str]]] = []
-
-    def commit() -> None:
-        outcomes = history.ingest_many([item for _, item in pending])
-        for (index, _), outcome in zip(pending, outcomes, strict=True):
-            slots[index] = outcome
-        pending.clear()
-
-    outputs = read_many([files[i] for i in to_read], store, jobs=jobs, work=_read_and_score)
-    for index, (result, scores) in zip(to_read, outputs, strict=True):
-        path = files[index]
-        if not result.valid or result.response is None or scores is None:
-            run.report.extend(result.report.errors)
-            run.refused.append(str(path))
-            continue
-        found = result.response.cycle
-        where = Location(str(path), sheet="_rubric")
-        if expected is not None and found and found != expected:
-            run.report.add(problem("ingest-cycle-mismatch", where, found=found,
-                                   expected=expected))
-            run.refused.append(str(path))
-            continue
-        own = found if is_cycle(found) else expected
-        if own is None:
-            run.report.add(problem("ingest-cycle-unknown", where))
-            run.refused.append(str(path))
-            continue
-        if result.framework is None:  # the worker did not send it back: the parent's copy
-            loaded = store.get(result.response.framework_id, result.response.framework_version)
-            result.framework = loaded.framework if loaded else None
-        run.report.extend(check_against_published(result, history))
-        pending.append((index, (result, scores, own, digests[index])))
-        if len(pending) >= batch:
-            commit()
-    if pending:
-        commit()
+    if to_read:
+        with history.synchronous("NORMAL"):
+            read = _read_and_record([files[i] for i in to_read],
+                                    [digests[i] for i in to_read], history, store, expected,
+                                    run, jobs=jobs, batch=batch)
+            for at, outcome in read:
+                slots[to_read[at]] = outcome
     run.outcomes = [outcome for outcome in slots if outcome is not None]
     return run

@@ -64,6 +64,17 @@ def plain(work: Callable[..., T]) -> Callable[..., T]:
     return work
 
 
+def plain_with(reader: Callable[..., tuple[ReadResult, PlainAnswers]]
+               ) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """:func:`plain`, with ``reader`` (a module-level function taking ``(path, store)``, such
+    as :func:`~rubric.read.returns.read_return_plain_measures`) in place of
+    :func:`~rubric.read.returns.read_return_plain`."""
+    def mark(work: Callable[..., T]) -> Callable[..., T]:
+        work.reader = reader  # type: ignore[attr-defined]
+        return plain(work)
+    return mark
+
+
 def whole(result: ReadResult) -> ReadResult:
     """Keep the whole result (for comparisons, which need every answer)."""
     result.framework = None  # the parent re-attaches its own copy: cheaper than pickling it
@@ -112,7 +123,7 @@ def _read_in_worker(call: str, directories: tuple[str, ...],
     if store is None:
         store = _worker_stores[directories] = FrameworkStore(*directories)
     if getattr(work, "plain", False):
-        result, answers = read_return_plain(path, store)
+        result, answers = getattr(work, "reader", read_return_plain)(path, store)
         return work(result, answers)
     result = read_return(path, store)
     framework = result.framework

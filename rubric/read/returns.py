@@ -692,6 +692,18 @@ def read_return_plain(path: str | Path, store: FrameworkStore | None = None, *,
     return result, reader.answers
 
 
+def read_return_plain_measures(path: str | Path, store: FrameworkStore | None = None, *,
+                               engine: Engine = "calamine") -> tuple[ReadResult, PlainAnswers]:
+    """:func:`read_return_plain` with the measure values in the response (what the history
+    records besides the theme answers)."""
+    result, reader = _read(path, store, engine)
+    if reader is None or result.framework is None:
+        return result, {}
+    response = _response(result, result.framework, reader, answers=False)
+    result.response = response.model_copy(update={"measures": reader.measures})
+    return result, reader.answers
+
+
 ANSWER_FIELDS = _ANSWER_FIELDS
 
 
