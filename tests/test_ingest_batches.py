@@ -155,3 +155,17 @@ def test_a_batched_ingest_stores_what_recording_each_return_through_the_api_stor
         history.close()
     assert _tables(batched) == _tables(single)
     assert len(_tables(batched)["answers"]) == len(files) * THEMES
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_its_reason_and_the_rest_recorded(
+        tmp_path):
+    """A return that went (or is a folder, or unreadable) between listing and recording is a
+    coded refusal of that file, never a traceback that loses the others."""
+    files = _returns(tmp_path, 2)
+    gone, folder = tmp_path / "gone.xlsx", tmp_path / "folder.xlsx"
+    folder.mkdir()
+    history = open_history(tmp_path / "history.sqlite")
+    run = ingest_returns([files[0], gone, folder, files[1]], history, STORE)
+    assert run.refused == [str(gone), str(folder)]
+    assert sorted(run.report.codes()) == ["file-not-found", "file-unreadable"]
+    assert [o.outcome for o in run.outcomes] == ["ingested", "ingested"]

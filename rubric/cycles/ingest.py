@@ -62,14 +62,14 @@ def _hashes(files: list[Path]) -> list[str]:
     GIL), not a task per file (thousands of futures cost more than they save)."""
     threads = max(1, min(4, os.cpu_count() or 1, len(files) // 8))
     if threads == 1:
-        return [file_hash(path) for path in files]
+        return [_hash_or_blank(path) for path in files]
     found: list[str] = [""] * len(files)
     failed: list[BaseException] = []
 
     def share(start: int) -> None:
         try:
             for index in range(start, len(files), threads):
-                found[index] = file_hash(files[index])
+                found[index] = _hash_or_blank(files[index])
         except BaseException as exc:  # re-raised below, as hashing in this thread would
             failed.append(exc)
 
@@ -81,6 +81,15 @@ def _hashes(files: list[Path]) -> list[str]:
     if failed:
         raise failed[0]
     return found
+
+
+def _hash_or_blank(path: Path) -> str:
+    """A file's hash; blank when it cannot be read (gone, a folder, no permission): the
+    reader then says why, as a coded problem."""
+    try:
+        return file_hash(path)
+    except OSError:
+        return ""
 
 
 def _ahead(items: Iterator[T], size: int) -> Iterator[T]:
@@ -170,7 +179,13 @@ def _check_and_record(files: list[Path], digests: list[str],
                 frameworks[key] = loaded.framework if loaded else None
             result.framework = frameworks[key]
             run.report.extend(check_against_published(result, history))
-        pending.append((at, (rows, own, digests[at])))
+        digest = digests[at] or _hash_or_blank(path)  # (unreadable when first hashed)
+        if not digest:
+            run.report.add(problem("file-unreadable", Location(str(path)),
+                                   reason="it changed or went while it was being recorded"))
+            run.refused.append(str(path))
+            continue
+        pending.append((at, (rows, own, digest)))
         if len(pending) >= batch:
             yield from zip([i for i, _ in pending],
                            history.ingest_many([item for _, item in pending]), strict=True)
@@ -195,7 +210,7 @@ def ingest_returns(paths: Iterable[Path], history: History, store: FrameworkStor
     run = IngestRun()
     files = list(paths)
     digests = _hashes(files) if files else []
-    known = history.known_files(sorted(set(digests))) if digests else {}
+    known = history.known_files(sorted(set(digests) - {""})) if digests else {}
     slots: list[IngestOutcome | None] = [None] * len(files)
     to_read: list[int] = []
     for index, (path, digest) in enumerate(zip(files, digests, strict=True)):
