@@ -47,6 +47,9 @@ def live(web):
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+    from rubric.read.sandbox import shutdown_workers
+
+    shutdown_workers()
 
 
 def _answers() -> dict:

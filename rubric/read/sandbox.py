@@ -232,6 +232,7 @@ class WarmPool:
     """Limited worker processes kept between calls; started again after one dies."""
 
     def __init__(self) -> None:
+        self.clean = False  # workers forked from a clean server process (see keep_workers_warm)
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._size = 0
@@ -254,7 +255,8 @@ class WarmPool:
 
                     atexit.register(self.shutdown)
                     self._exit_hook = True
-                self._executor = ProcessPoolExecutor(workers, mp_context=_context(),
+                context = _clean_context() if self.clean else _context()
+                self._executor = ProcessPoolExecutor(workers, mp_context=context,
                                                      initializer=_init, initargs=(limits,))
                 self._size, self._limits = workers, limits
             return self._executor
@@ -273,15 +275,34 @@ class WarmPool:
     def shutdown(self) -> None:
         with self._lock:
             self._shutdown()
+            self.clean = False
 
 
 POOL = WarmPool()
 
 
+def _clean_context() -> Any:
+    """Workers forked from a server process started for them, holding nothing of the caller's
+    (a worker forked from a web server's thread would keep its open connections alive)."""
+    import multiprocessing
+
+    if not _FORK or "forkserver" not in multiprocessing.get_all_start_methods():
+        return _context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["rubric.read.batch", "rubric.read.returns"])
+    return context
+
+
+def _ready() -> bool:
+    return True
+
+
 def keep_workers_warm(workers: int, limits: WorkerLimits = DEFAULT_LIMITS) -> None:
-    """Start the warm pool now, for a long-running process (the web service): its single
-    files then go to warm workers rather than a process each."""
-    POOL.executor(workers, limits)
+    """Start the warm pool now, for a long-running multi-threaded process (the web service):
+    its workers, and any started again after one dies, come from a clean server process, and
+    single files go to them rather than a process each."""
+    POOL.clean = True
+    POOL.executor(workers, limits).submit(_ready).result()
 
 
 def shutdown_workers() -> None:
