@@ -72,14 +72,14 @@ def _dimension(data: bytes) -> Extent:
 # unprefixed formula starts <f followed by a space, '/' or '>', which is all the formula reader
 # looks for) and, for canonical sheets, every far-looking reference (two or more letters, or
 # five or more digits; a reader places a tag by its first r). Every alternative starts with a
-# literal '<', which keeps the scan close to a plain search.
+# literal '<' and cells and rows share their branch, which keeps the scan close to a plain
+# search.
 _SCAN = re.compile(
-    rb"<(?:(?P<odd>c|row)(?=[\s/>])(?! r=\")"
-    rb"|(?P<prefixed>[A-Za-z_][\w.-]*:(?:c|row|f)[\s/>])"
+    rb"<(?:c(?: r=\"(?:(?P<letters>[A-Za-z]{2,10})(?P<digits>\d{1,10})"
+    rb"|(?P<letter>[A-Za-z])(?P<far_digits>\d{5,10}))\"|(?P<odd>(?! r=\")[\s/>]))"
+    rb"|row(?: r=\"(?P<row>\d{5,10})\"|(?P<odd_row>(?! r=\")[\s/>]))"
     rb"|(?P<formula>f[\s/>])"
-    rb"|c r=\"(?:(?P<letters>[A-Za-z]{2,10})(?P<digits>\d{1,10})"
-    rb"|(?P<letter>[A-Za-z])(?P<far_digits>\d{5,10}))\""
-    rb"|row r=\"(?P<row>\d{5,10})\")")
+    rb"|(?P<prefixed>[A-Za-z_][\w.-]*+:(?:c|row|f)[\s/>]))")
 
 
 @dataclass(frozen=True, slots=True)
