@@ -83,7 +83,7 @@ def serve(host: str, port: int, db_path: Path | None, frameworks_dir: Path | Non
                      framework=framework_spec or "hgioea",
                      base_url=base_url or f"http://{host}:{port}", https=https,
                      allowed_hosts=(host,), **extra)
-    from rubric.web.server import make_server
+    from rubric.web.server import make_server, serve_until_stopped
 
     server = make_server(config, host, port)
     if example:
@@ -94,12 +94,7 @@ def serve(host: str, port: int, db_path: Path | None, frameworks_dir: Path | Non
                    ", ".join(f"{name} ({role})" for name, role in accounts), err=True)
     click.echo(f"rubric serving {config.base_url}/ (cycle {config.open_cycle}; database "
                f"{config.db}; files in {config.uploads}); Ctrl+C stops it", err=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_stopped(server)
 
 
 @click.group()

@@ -33,3 +33,24 @@ def make_server(config: ServiceConfig, host: str, port: int, *, threads: int = 8
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
             clear_untrusted_proxy_headers=True)
     return create_server(application(config), **options)
+
+
+def serve_until_stopped(server) -> None:
+    """Serve until Ctrl+C or SIGTERM (what a service manager or ``kill`` sends), then close the
+    server and let its workers go: killed without this, the warm workers would wait for ever."""
+    import signal
+
+    from rubric.read.sandbox import shutdown_workers
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
+        shutdown_workers()
