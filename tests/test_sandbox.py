@@ -187,3 +187,44 @@ def test_a_long_running_service_reads_single_files_in_its_warm_workers(
         assert sandbox.POOL.running
     finally:
         sandbox.shutdown_workers()
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux's /proc")
+def test_warm_workers_leave_when_their_process_is_killed_outright(tmp_path: Path) -> None:
+    """A command killed by SIGKILL (no clean-up runs) must not leave its readers waiting."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from rubric.framework.store import FrameworkStore\n"
+        "from rubric.read.batch import read_many, report_only\n"
+        "paths = [Path(p) for p in sys.argv[2:]]\n"
+        "assert all(r.valid for r in read_many(paths, FrameworkStore(Path(sys.argv[1])),\n"
+        "                                      jobs=2, work=report_only))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")
+    files = [_good(tmp_path, f"r{n}.xlsx") for n in range(3)]
+    command = subprocess.Popen([sys.executable, "-c", script, str(FRAMEWORKS), *map(str, files)],
+                               start_new_session=True, stderr=subprocess.PIPE)
+    assert command.wait(timeout=120) == -signal.SIGKILL, command.stderr.read().decode()
+
+    def left() -> list[int]:
+        """The processes still running in the killed command's session."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and os.getsid(int(entry.name)) == command.pid and \
+                        b"State:\tZ" not in (entry / "status").read_bytes():
+                    found.append(int(entry.name))
+            except (ProcessLookupError, PermissionError, FileNotFoundError):
+                continue
+        return found
+    try:
+        deadline = time.monotonic() + 10
+        while left() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert left() == []
+    finally:
+        for pid in left():
+            os.kill(pid, signal.SIGKILL)

@@ -101,6 +101,22 @@ def _start_worker(limits: WorkerLimits) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _leave_with_parent()
+
+
+def _leave_with_parent() -> None:
+    """Exit once the parent has gone, even killed outright: a warm worker would otherwise
+    wait for work for ever (a watcher thread, as any thread of the parent may have forked it)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="rubric-parent-watch", daemon=True).start()
 
 
 _worker_limits = DEFAULT_LIMITS
