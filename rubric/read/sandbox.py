@@ -84,6 +84,7 @@ def _start_worker(limits: WorkerLimits) -> None:
     """Worker initializer: bound memory and time; native readers' last words go nowhere (a
     Rust abort prints 'memory allocation of ... failed', which means nothing to a reader of
     rubric's output: the parent reports the file instead)."""
+    _leave_with_parent()  # first: its thread's stack and memory are not the reader's to use
     try:
         import resource
 
@@ -101,7 +102,6 @@ def _start_worker(limits: WorkerLimits) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _leave_with_parent()
 
 
 def _leave_with_parent() -> None:
