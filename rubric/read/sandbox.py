@@ -192,11 +192,7 @@ def run_alone(task: Task, path: str, limits: WorkerLimits = DEFAULT_LIMITS) -> t
     finally:
         receive.close()
         process.join()
-    if ok is None:
-        return False, process.exitcode
-    if not ok:
-        raise output
-    return True, output
+    return _outcome(ok, output, process.exitcode)
 
 
 def _fork_alone(task: Task, path: str, limits: WorkerLimits) -> tuple[bool, Any]:
@@ -237,8 +233,14 @@ def _fork_alone(task: Task, path: str, limits: WorkerLimits) -> tuple[bool, Any]
         ok, output = pickle.loads(data) if exitcode == 0 else (None, None)
     except Exception:  # cut short: the child died while writing
         ok = None
+    return _outcome(ok, output, exitcode if exitcode != 0 else 1)
+
+
+def _outcome(ok: bool | None, output: Any, exitcode: int | None) -> tuple[bool, Any]:
+    """What a lone child sent: its output, its exit code when it sent nothing whole, or the
+    bug it raised (raised again here: a bug in rubric is not a problem with the file)."""
     if ok is None:
-        return False, exitcode if exitcode != 0 else 1
+        return False, exitcode
     if not ok:
         raise output
     return True, output
